@@ -1,0 +1,26 @@
+"""The one-method embedding interface everything else builds on."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, shape (len(texts), dimension).
+
+    `embed_batch` is the one method a model must provide; `embed_queries` and `embed_passages`
+    add the model's own prompts (e5: "query: " / "passage: "), without which cross-lingual
+    search breaks.
+    """
+
+    model_id: str  # stable identity, used to key cached embeddings and detect model changes
+    dimension: int
+
+    def embed_batch(self, texts: list[str], prompt_name: str | None = None) -> np.ndarray: ...
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...

@@ -1,0 +1,1 @@
+"""Bronwijzer's retrieval library: corpus loading, chunking, index, search, evaluation, promises."""

@@ -1,0 +1,35 @@
+"""Options shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+from retrieval.config import Settings
+
+
+def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -> None:
+    if corpus:
+        parser.add_argument(
+            "--corpus", action="append", metavar="DIR",
+            help="corpus folder (repeatable; env BRONWIJZER_CORPUS, ':'-separated; default ./corpus)",
+        )
+        parser.add_argument(
+            "--index", metavar="DIR", help="index folder (env BRONWIJZER_INDEX; default ./.bronwijzer/index)"
+        )
+    parser.add_argument(
+        "--model", metavar="NAME_OR_DIR",
+        help="sentence-transformers model folder or name (env BRONWIJZER_MODEL; default multilingual-e5-small)",
+    )
+    parser.add_argument(
+        "--dtype", choices=("auto", "float32", "bfloat16"),
+        help="model precision (env BRONWIJZER_DTYPE; default auto: bfloat16 where the CPU has native bf16)",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    return Settings.resolve(
+        corpus=getattr(args, "corpus", None),
+        index=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        dtype=getattr(args, "dtype", None),
+    )

