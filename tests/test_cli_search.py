@@ -1,0 +1,122 @@
+"""`bronwijzer index` and `bronwijzer search`: output formats, batch mode, error paths (in-process,
+fake embedder standing in for the model)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import embeddings
+from embeddings.fake import FakeEmbedder
+from retrieval.cli import main
+
+RESULT_KEYS = ["rank", "doc_id", "title", "date", "date_precision", "date_source", "doc_type", "number",
+               "source", "heading", "page", "text", "start", "end", "score"]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "opvang.txt").write_text("Slachtoffers van mensenhandel krijgen opvang.", "utf-8")
+    (corpus / "arbeid.txt").write_text("De Arbeidsinspectie onderzoekt arbeidsuitbuiting in kassen.", "utf-8")
+    fake = FakeEmbedder()
+    monkeypatch.setattr(embeddings, "default_embedder", lambda model=None, dtype=None: fake, raising=False)
+    monkeypatch.setenv("BRONWIJZER_CORPUS", str(corpus))
+    monkeypatch.setenv("BRONWIJZER_INDEX", str(tmp_path / "ix"))
+    return tmp_path
+
+
+def test_index_command_builds_then_reports_up_to_date(env, capsys):
+    assert main(["index"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "index rebuilt" in err and "2 documents" in err
+    assert main(["index"]) == 0
+    assert "up to date" in capsys.readouterr().err
+    assert main(["index", "--rebuild"]) == 0
+    assert "rebuild requested" in capsys.readouterr().err
+
+
+def test_search_human_output(env, capsys):
+    assert main(["search", "arbeidsuitbuiting in kassen", "--k", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("1. arbeid (undated)") and "source: " in out and "Arbeidsinspectie" in out
+    assert "index rebuilt" in err and "Arbeidsinspectie" not in err
+
+
+def test_search_json_fields(env, capsys):
+    assert main(["search", "opvang", "--json", "--k", "2", "--mode", "lexical"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert list(obj) == ["question", "mode", "abstained", "threshold", "results"]
+    assert obj["mode"] == "lexical" and [list(r) for r in obj["results"]] == [RESULT_KEYS]
+    assert obj["results"][0]["doc_id"] == "opvang"
+
+
+def test_search_filters_by_doc(env, capsys):
+    assert main(["search", "opvang", "--json", "--doc", "arbeid", "--mode", "dense"]) == 0
+    assert [r["doc_id"] for r in json.loads(capsys.readouterr().out)["results"]] == ["arbeid"]
+
+
+def test_batch_with_bad_lines_carries_on(env, capsys):
+    queries = env / "q.jsonl"
+    queries.write_text("\n".join([
+        json.dumps({"id": "q1", "question": "opvang", "answer": "ignored"}),
+        "{not json",
+        json.dumps({"id": "q3"}),
+        json.dumps({"id": "q4", "question": "  "}),
+        "",
+        json.dumps({"id": 5, "question": "arbeidsuitbuiting"}),
+    ]), "utf-8")
+    assert main(["search", "--queries", str(queries), "--json", "--k", "1"]) == 0
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["q1", None, "q3", "q4", 5]
+    assert list(lines[0]) == ["id", "question", "mode", "abstained", "threshold", "results"]
+    assert [list(line) for line in lines[1:4]] == [["id", "error"]] * 3
+    assert "line 2" in lines[1]["error"] and "question" in lines[2]["error"]
+    assert lines[4]["results"][0]["doc_id"] == "arbeid"
+    assert err.count("line ") >= 3
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["search", ""], "question is empty"),
+    (["search", "   "], "question is empty"),
+    (["search", "x", "--k", "0"], "--k must be from 1 to 100"),
+    (["search", "x", "--k", "101"], "--k must be from 1 to 100"),
+    (["search", "x", "--mode", "bm25"], "choose one of: hybrid, dense, lexical"),
+    (["search", "x", "--since", "2020-13-01"], "--since: not a date"),
+    (["search", "x", "--until", "morgen"], "--until: not a date"),
+    (["search", "x", "--since", "2022", "--until", "2021"], "after the end date"),
+    (["search", "--queries", "/nonexistent/q.jsonl", "--json"], "cannot read queries file"),
+    (["search"], "give a question"),
+    (["search", "x", "--queries", "q.jsonl"], "not both"),
+    (["search", "x", "--corpus", "/nonexistent/corpus"], "corpus folder not found"),
+    (["index", "--corpus", "/nonexistent/corpus"], "corpus folder not found"),
+])
+def test_error_paths_one_line_exit_2(env, capsys, argv, message):
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("bronwijzer: error: ") and message in err
+
+
+def test_unreadable_queries_file(env, capsys):
+    bad = env / "bad.jsonl"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    assert main(["search", "--queries", str(bad), "--json"]) == 2
+    assert "cannot read queries file" in capsys.readouterr().err
+
+
+def test_broken_index_is_rebuilt_by_search(env, capsys):
+    assert main(["index"]) == 0
+    (env / "ix" / "manifest.json").write_text("garbage")
+    capsys.readouterr()
+    assert main(["search", "opvang", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["results"] and "index rebuilt" in err
+
+
+def test_non_numeric_k_is_a_usage_error(env, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["search", "x", "--k", "veel"])
+    assert info.value.code == 2 and "invalid int value" in capsys.readouterr().err

@@ -1,0 +1,184 @@
+"""Index folder: build, staleness, incremental updates, atomic swap, recovery (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from embeddings.fake import FakeEmbedder
+from retrieval import chunking
+from retrieval.errors import CorpusError, IndexBroken
+from retrieval.index import load_index, open_index, text_key
+from retrieval.records import Document
+from retrieval.search import Searcher
+
+DOCS = {
+    "visserij": "De visserij in de Noordzee staat onder druk. Vissers melden lagere vangsten van kabeljauw.",
+    "opvang": "Slachtoffers van mensenhandel krijgen opvang in een beschermde woonvorm met begeleiding.",
+    "arbeid": "Arbeidsuitbuiting in de distributiecentra wordt onderzocht door de Arbeidsinspectie.",
+}
+
+
+def write_corpus(folder, docs=DOCS):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / f"{name}.txt").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.txt").write_text(text, "utf-8")
+    return folder
+
+
+def chunk_keys(path, doc_id):
+    doc = Document(doc_id=doc_id, path=str(path), text=path.read_text("utf-8"))
+    return {text_key(c.embed_text or c.text) for c in chunking.chunk(doc, chunking.ChunkSettings())}
+
+
+def open_(corpus, index, embedder, **kw):
+    return Searcher.open(corpus=[str(c) for c in corpus], index=index, embedder=embedder, **kw)
+
+
+def test_build_writes_manifest_and_is_fresh_next_time(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    fake = FakeEmbedder()
+    s = open_([corpus], tmp_path / "ix", fake)
+    assert s.report.action == "rebuilt" and s.report.documents == 3
+    manifest = json.loads((tmp_path / "ix" / "manifest.json").read_text())
+    assert manifest["model_id"] == fake.model_id and manifest["dimension"] == fake.dimension
+    assert manifest["chunk_settings"] == json.loads(json.dumps(chunking.ChunkSettings().__dict__))
+    files = {os.path.basename(k): v for k, v in manifest["files"].items()}
+    assert files["opvang.txt"]["doc_id"] == "opvang" and len(files["opvang.txt"]["sha256"]) == 64
+    assert set(s.documents) == {"visserij", "opvang", "arbeid"}
+    fake.calls.clear()
+    again = open_([corpus], tmp_path / "ix", fake)
+    assert again.report.action == "fresh" and fake.calls == []
+
+
+def test_edit_reembeds_only_changed_chunks_and_delete_removes(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    fake = FakeEmbedder()
+    open_([corpus], tmp_path / "ix", fake)
+    fake.calls.clear()
+    (corpus / "opvang.txt").write_text("Opvang gebeurt nu in gespecialiseerde centra.", "utf-8")
+    s = open_([corpus], tmp_path / "ix", fake)
+    assert s.report.action == "updated"
+    assert sum(fake.calls) == len(chunk_keys(corpus / "opvang.txt", "opvang")) == s.report.embedded
+    assert s.report.reused == s.report.chunks - s.report.embedded
+    top = s.search("gespecialiseerde centra", k=1, mode="lexical").results[0]
+    assert top.doc_id == "opvang" and "gespecialiseerde" in top.text
+
+    (corpus / "visserij.txt").unlink()
+    fake.calls.clear()
+    s = open_([corpus], tmp_path / "ix", fake)
+    assert "visserij" not in s.documents and sum(fake.calls) == 0
+    for mode in s.modes:
+        assert all(p.doc_id != "visserij" for p in s.search("visserij kabeljauw", k=10, mode=mode).results)
+
+
+def test_model_change_and_chunk_settings_change_rebuild(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    open_([corpus], tmp_path / "ix", FakeEmbedder())
+    other = FakeEmbedder(model_id="fake-other")
+    s = open_([corpus], tmp_path / "ix", other)
+    assert s.report.action == "rebuilt" and "model" in s.report.reason
+    assert s.report.embedded == s.report.chunks and sum(other.calls) == s.report.chunks
+    settings = chunking.ChunkSettings(**{**chunking.ChunkSettings().__dict__, "size": 400})
+    s = open_([corpus], tmp_path / "ix", other, chunk_settings=settings)
+    assert s.report.action == "rebuilt" and "chunk" in s.report.reason
+
+
+def test_update_false_does_not_build_and_checks_model(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    with pytest.raises(IndexBroken, match="no index"):
+        open_([corpus], tmp_path / "ix", FakeEmbedder(), update=False)
+    open_([corpus], tmp_path / "ix", FakeEmbedder())
+    (corpus / "new.txt").write_text("Nieuw document over loverboys.", "utf-8")
+    s = open_([corpus], tmp_path / "ix", FakeEmbedder(), update=False)
+    assert "new" not in s.documents
+    with pytest.raises(IndexBroken, match="built with"):
+        open_([corpus], tmp_path / "ix", FakeEmbedder(model_id="other"), update=False)
+
+
+def test_several_corpus_folders(tmp_path):
+    a = write_corpus(tmp_path / "a", {"een": "Eerste map over visserij en kabeljauw."})
+    b = write_corpus(tmp_path / "b", {"sub/twee": "Tweede map over arbeidsuitbuiting in kassen."})
+    s = open_([a, b], tmp_path / "ix", FakeEmbedder())
+    assert set(s.documents) == {"een", "sub/twee"}
+    assert s.search("arbeidsuitbuiting kassen", k=1, mode="lexical").results[0].doc_id == "sub/twee"
+    s = open_([a], tmp_path / "ix", FakeEmbedder())
+    assert s.report.action == "updated" and set(s.documents) == {"een"}
+
+
+def test_missing_or_empty_corpus(tmp_path):
+    with pytest.raises(CorpusError, match="not found"):
+        open_([tmp_path / "nope"], tmp_path / "ix", FakeEmbedder())
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no readable documents"):
+        open_([tmp_path / "empty"], tmp_path / "ix", FakeEmbedder())
+    assert not (tmp_path / "ix").exists()
+
+
+class FailingEmbedder(FakeEmbedder):
+    def embed_batch(self, texts, prompt_name=None):
+        raise RuntimeError("power cut")
+
+
+def test_interrupted_build_leaves_old_index_usable(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    open_([corpus], tmp_path / "ix", FakeEmbedder())
+    (corpus / "nieuw.txt").write_text("Nieuw stuk over uitbuiting in de bouw.", "utf-8")
+    with pytest.raises(RuntimeError, match="power cut"):
+        open_([corpus], tmp_path / "ix", FailingEmbedder())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "ix"]  # no half-built folder left
+    s = open_([corpus], tmp_path / "ix", FakeEmbedder(), update=False)
+    assert set(s.documents) == set(DOCS)
+    assert s.search("opvang", k=1, mode="lexical").results[0].doc_id == "opvang"
+    s = open_([corpus], tmp_path / "ix", FakeEmbedder())
+    assert s.report.action == "updated" and "nieuw" in s.documents
+
+
+@pytest.mark.parametrize("damage", ["no_manifest", "bad_manifest", "old_format", "no_faiss", "bad_store",
+                                    "no_lexical", "short_keys"])
+def test_broken_index_is_reported_and_rebuilt(tmp_path, damage):
+    corpus = write_corpus(tmp_path / "c")
+    ix = tmp_path / "ix"
+    open_([corpus], ix, FakeEmbedder())
+    if damage == "no_manifest":
+        (ix / "manifest.json").unlink()
+    elif damage == "bad_manifest":
+        (ix / "manifest.json").write_text("{not json")
+    elif damage == "old_format":
+        m = json.loads((ix / "manifest.json").read_text())
+        (ix / "manifest.json").write_text(json.dumps({**m, "format": 0}))
+    elif damage == "no_faiss":
+        (ix / "dense.faiss").unlink()
+    elif damage == "bad_store":
+        (ix / "store.sqlite").write_bytes(b"this is not sqlite" * 100)
+    elif damage == "no_lexical":
+        shutil.rmtree(ix / "lexical")
+    elif damage == "short_keys":
+        (ix / "vector_keys.json").write_text(json.dumps({"model_id": "fake-hash-64", "keys": []}))
+    with pytest.raises(IndexBroken, match="rebuild|bronwijzer index"):
+        load_index(ix)
+    with pytest.raises(IndexBroken):
+        open_([corpus], ix, FakeEmbedder(), update=False)
+    s = open_([corpus], ix, FakeEmbedder())
+    assert s.report.action == "rebuilt" and set(s.documents) == set(DOCS)
+
+
+def test_crash_between_swap_renames_is_recovered(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    open_([corpus], tmp_path / "ix", FakeEmbedder())
+    (tmp_path / "ix").rename(tmp_path / ".ix.old-999999999-abcd1234")  # a dead process's swap
+    (tmp_path / ".ix.building-999999998-abcd1234").mkdir()
+    fake = FakeEmbedder()
+    s = open_([corpus], tmp_path / "ix", fake)
+    assert s.report.action == "fresh" and fake.calls == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "ix"]
+
+
+def test_loaded_index_parts_agree(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    loaded, report = open_index(tmp_path / "ix", [corpus], FakeEmbedder(), chunking.ChunkSettings())
+    assert len(loaded.store) == len(loaded.dense) == loaded.lexical.num_docs == report.chunks

@@ -1,0 +1,254 @@
+"""Search: modes, exact offsets, filters, number search, abstention, errors (fake embedder on tiny
+corpora), then the same promises with the real model on the bundled corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from embeddings.fake import FakeEmbedder
+from retrieval import Filters, Searcher, language, loading, tuning
+from retrieval.errors import QueryError
+from retrieval.records import Document, Metadata
+
+BUNDLED = Path(__file__).resolve().parent.parent / "corpus"
+
+DOCS = {
+    "brief-2019": ("De minister stuurt de voortgangsbrief over opvang van slachtoffers van mensenhandel. "
+                   "CoMensha registreerde meer meldingen.",
+                   Metadata(title="Voortgangsbrief", date="2019-03-01", date_precision="month",
+                            date_source="stated", doc_type="Kamerbrief", number="Kamerstuk 28 638, nr. 170")),
+    "vragen-2020": ("Vraag 1: Kent u het bericht over arbeidsuitbuiting in distributiecentra? "
+                    "Antwoord: Ja, de Arbeidsinspectie onderzoekt arbeidsuitbuiting.",
+                    Metadata(title="Schriftelijke vragen", date="2020-05-25", date_precision="day",
+                             date_source="stated", doc_type="schriftelijke vragen", number="2020Z02502")),
+    "rapport": ("Het rapport beschrijft seksuele uitbuiting van minderjarige meisjes en de hulp na hun "
+                "achttiende verjaardag.", Metadata(title="Rapport", doc_type="rapport")),
+    "visserij": ("De visserij in de Noordzee staat onder druk door lagere vangsten van kabeljauw.",
+                 Metadata(title="Visserij", date="2022-11-08", date_precision="day", date_source="stated",
+                          doc_type="Kamerbrief", number="Kamerstuk 21 501, nr. 32")),
+}
+
+
+@pytest.fixture
+def searcher(tmp_path, monkeypatch):
+    """A Searcher over DOCS with their metadata (the loader is replaced; the rest is real)."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, (text, _) in DOCS.items():
+        (corpus / f"{name}.txt").write_text(text, "utf-8")
+
+    def load_documents(folders):
+        docs = [Document(p.stem, str(p), p.read_text("utf-8"), DOCS[p.stem][1])
+                for f in folders for p in sorted(Path(f).glob("*.txt"))]
+        return loading.LoadResult(tuple(docs), ())
+
+    monkeypatch.setattr(loading, "load_documents", load_documents)
+    return Searcher.open(corpus=[str(corpus)], index=tmp_path / "ix", embedder=FakeEmbedder())
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_exact_ranks_and_offsets(searcher, mode):
+    resp = searcher.search("arbeidsuitbuiting in distributiecentra", k=4, mode=mode)
+    assert resp.mode == mode and resp.results[0].doc_id == "vragen-2020"
+    assert [p.rank for p in resp.results] == list(range(1, len(resp.results) + 1))
+    assert all(a.score >= b.score for a, b in pairwise(resp.results))
+    for p in resp.results:
+        assert searcher.document_text(p.doc_id)[p.start : p.end] == p.text
+        assert p.source.endswith(f"{p.doc_id}.txt") and p.title == DOCS[p.doc_id][1].title
+
+
+def test_score_ranges(searcher):
+    for mode in ("hybrid", "lexical"):
+        for p in searcher.search("opvang slachtoffers mensenhandel", k=4, mode=mode).results:
+            assert 0.0 <= p.score <= 1.0
+    for p in searcher.search("opvang slachtoffers", k=4, mode="dense").results:
+        assert -1.0 <= p.score <= 1.0
+
+
+def test_filters_restrict_before_ranking(searcher):
+    # only the fishing letter is dated 2022: it comes back even though it does not match at all
+    resp = searcher.search("opvang slachtoffers", k=5, mode="dense", filters=Filters(since="2021-01-01"))
+    assert {p.doc_id for p in resp.results} == {"visserij", "rapport"}  # rapport is undated: passes
+    resp = searcher.search("opvang slachtoffers", k=5, mode="hybrid",
+                           filters=Filters(since="2021-01-01", include_undated=False))
+    assert [p.doc_id for p in resp.results] == ["visserij"]
+    # a month-precise date (2019-03) overlaps a range that starts mid-month
+    resp = searcher.search("opvang", k=5, filters=Filters(since="2019-03-15", until="2019",
+                                                          include_undated=False))
+    assert [p.doc_id for p in resp.results] == ["brief-2019"]
+    resp = searcher.search("opvang", k=5, mode="dense", filters=Filters(doc_types=("kamerbrief",)))
+    assert {p.doc_id for p in resp.results} == {"brief-2019", "visserij"}
+    resp = searcher.search("opvang", k=5, mode="dense", filters=Filters(doc_ids=("rapport", "nope")))
+    assert [p.doc_id for p in resp.results] == ["rapport"] and any("nope" in w for w in resp.warnings)
+
+
+@pytest.mark.parametrize("since,until", [("2020-13-01", None), (None, "gisteren"), ("2021", "2020")])
+def test_bad_filter_dates(searcher, since, until):
+    with pytest.raises(QueryError):
+        searcher.search("opvang", filters=Filters(since=since, until=until))
+
+
+@pytest.mark.parametrize("question,doc_id", [
+    ("28 638 nr. 170", "brief-2019"), ("Kamerstuk 28638, nr 170", "brief-2019"),
+    ("kst-21501-32", "visserij"), ("2020Z02502", "vragen-2020"),
+    ("2020z02502 arbeidsinspectie", "vragen-2020"),
+])
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_search_by_document_number(searcher, question, doc_id, mode):
+    resp = searcher.search(question, k=3, mode=mode)
+    assert resp.results[0].doc_id == doc_id and resp.results[0].score == tuning.NUMBER_MATCH_SCORE
+    assert not resp.abstained
+
+
+def test_number_search_respects_filters(searcher):
+    resp = searcher.search("2020Z02502", k=3, mode="dense", filters=Filters(doc_ids=("rapport",)))
+    assert [p.doc_id for p in resp.results] == ["rapport"]
+
+
+def test_abstention_fields_and_threshold_read_at_call_time(searcher, monkeypatch):
+    resp = searcher.search("quantumcomputers en supergeleiding", k=2, mode="hybrid")
+    assert resp.threshold == tuning.ABSTAIN_THRESHOLD["hybrid"]
+    assert resp.abstained and len(resp.results) == 2  # weak results are still returned
+    monkeypatch.setattr(tuning, "ABSTAIN_THRESHOLD", {"hybrid": 0.0, "dense": -1.0, "lexical": 0.0})
+    resp = searcher.search("quantumcomputers en supergeleiding", k=2, mode="hybrid")
+    assert resp.threshold == 0.0 and not resp.abstained
+
+
+def test_lexical_mode_returns_only_matching_passages(searcher):
+    assert searcher.search("kabeljauw", k=5, mode="lexical").results[0].doc_id == "visserij"
+    resp = searcher.search("zzzonbekend", k=5, mode="lexical")
+    assert resp.results == () and resp.abstained
+
+
+def test_english_question_matches_names_not_words(searcher):
+    assert language.detect("What did the minister promise about the shelters?") == "en"
+    assert language.detect("Wat heeft de minister beloofd over de opvang?") == "nl"
+    assert language.salient_words("What did CoMensha report in 2019 about Article 273f?") == [
+        "CoMensha", "2019", "Article", "273f"]
+    resp = searcher.search("What did CoMensha register?", k=1, mode="hybrid")
+    assert resp.results[0].doc_id == "brief-2019"
+
+
+def test_overlapping_chunks_not_shown_twice(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = " ".join(f"Zin {i} over opvang en uitbuiting van slachtoffers in regio {i}." for i in range(120))
+    (corpus / "lang.txt").write_text(text, "utf-8")
+    s = Searcher.open(corpus=[str(corpus)], index=tmp_path / "ix", embedder=FakeEmbedder())
+    for mode in s.modes:
+        results = s.search("opvang uitbuiting slachtoffers", k=20, mode=mode).results
+        spans = sorted((p.start, p.end) for p in results)
+        assert len(results) > 1 and all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+class TruncatingFake(FakeEmbedder):
+    def truncate(self, text, prompt_name=None):
+        words = text.split()
+        return (" ".join(words[:10]), True) if len(words) > 10 else (text, False)
+
+
+def test_long_question_cut_with_warning(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Opvang van slachtoffers.", "utf-8")
+    s = Searcher.open(corpus=[str(corpus)], index=tmp_path / "ix", embedder=TruncatingFake())
+    resp = s.search("opvang " * 50, k=1)
+    assert resp.results and any("longer than" in w for w in resp.warnings)
+    assert s.search("opvang", k=1).warnings == ()
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"question": ""}, {"question": "   \n"}, {"k": 0}, {"k": 101}, {"k": True}, {"k": "5"}, {"mode": "bm25"},
+])
+def test_bad_queries_raise(searcher, kwargs):
+    args = {"question": "opvang", "k": 5, "mode": "hybrid", **kwargs}
+    with pytest.raises(QueryError) as info:
+        searcher.search(**args)
+    if "mode" in kwargs:
+        assert isinstance(info.value, ValueError) and "hybrid, dense, lexical" in str(info.value)
+
+
+def test_documents_and_doc_types(searcher):
+    assert searcher.modes == ("hybrid", "dense", "lexical")
+    assert searcher.doc_types == ["Kamerbrief", "rapport", "schriftelijke vragen"]
+    info = searcher.documents["vragen-2020"]
+    assert info.number == "2020Z02502" and info.date == "2020-05-25" and info.pages is None
+    assert searcher.document_text("rapport") == DOCS["rapport"][0]
+    assert [d.doc_id for d in searcher.iter_documents()] == sorted(DOCS)
+
+
+# --- the real model on the bundled corpus -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def real_searcher(real_embedder, tmp_path_factory):
+    """The bundled corpus indexed once per session with the default model."""
+    return Searcher.open(corpus=[str(BUNDLED)], index=tmp_path_factory.mktemp("real") / "index",
+                         embedder=real_embedder)
+
+
+QUESTIONS = [
+    "Wat doet de minister aan hulp voor slachtoffers na hun 18e?",
+    "Which recommendations did the coalition make about sexual exploitation of children?",
+    "onzichtbare slachtoffers CKM rapport",
+    "What is the government doing about girls at risk (meisjes in de gevarenzone)?",
+]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_real_offsets_every_mode(real_searcher, mode):
+    for question in QUESTIONS:
+        for p in real_searcher.search(question, k=10, mode=mode).results:
+            assert real_searcher.document_text(p.doc_id)[p.start : p.end] == p.text
+
+
+@pytest.mark.parametrize("question,doc_id", [
+    ("28 638 nr. 212", "004_77f28986cb4b8ded"), ("Kamerstuk 28638 nr 181", "000_9ed1f90a335b6492"),
+    ("2020Z02502", "002_b4f3971fa9bef79f"),
+])
+def test_real_number_search(real_searcher, question, doc_id):
+    assert real_searcher.search(question, k=3).results[0].doc_id == doc_id
+
+
+@pytest.mark.parametrize("question,doc_id", [
+    ("Welke beleidsreactie gaf de staatssecretaris op het rapport over onzichtbare slachtoffers?",
+     "004_77f28986cb4b8ded"),
+    ("How does the minister respond to the petition about help after turning 18?", "000_9ed1f90a335b6492"),
+    ("Welke vragen stelde Kuik over meisjes in de gevarenzone?", "002_b4f3971fa9bef79f"),
+])
+def test_real_relevant_document_first_and_not_abstained(real_searcher, question, doc_id):
+    resp = real_searcher.search(question, k=5)
+    assert resp.results[0].doc_id == doc_id and not resp.abstained
+
+
+def test_real_unrelated_question_abstains(real_searcher):
+    resp = real_searcher.search("Hoe bak ik een appeltaart met kaneel?", k=3)
+    assert resp.abstained and resp.results and resp.results[0].score < resp.threshold
+
+
+def test_real_date_filter(real_searcher):
+    docs = real_searcher.documents
+    dated_late = {d for d, info in docs.items() if info.date and info.date >= "2021-01-01"}
+    undated = {d for d, info in docs.items() if not info.date}
+    resp = real_searcher.search("slachtoffers", k=100, mode="dense", filters=Filters(since="2021-01-01"))
+    assert {p.doc_id for p in resp.results} == dated_late | undated
+    resp = real_searcher.search("slachtoffers", k=100, mode="dense",
+                                filters=Filters(since="2021-01-01", include_undated=False))
+    assert {p.doc_id for p in resp.results} == dated_late
+
+
+def test_real_filter_returns_every_passage_that_exists(real_searcher):
+    doc_id = "000_9ed1f90a335b6492"
+    resp = real_searcher.search("appeltaart", k=100, mode="hybrid", filters=Filters(doc_ids=(doc_id,)))
+    spans = sorted((p.start, p.end) for p in resp.results)
+    assert resp.results and {p.doc_id for p in resp.results} == {doc_id}
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+def test_real_records_are_frozen(real_searcher):
+    p = real_searcher.search("opvang", k=1).results[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.score = 2.0
