@@ -16,11 +16,16 @@ class Embedder(Protocol):
     search breaks.
     """
 
-    model_id: str  # stable identity, used to key cached embeddings and detect model changes
+    model_id: str  # stable identity incl. dtype: keys cached embeddings, detects model changes
     dimension: int
+    max_tokens: int  # the model window, prompt and special tokens included
 
     def embed_batch(self, texts: list[str], prompt_name: str | None = None) -> np.ndarray: ...
 
     def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def count_tokens(self, text: str, prompt_name: str | None = None) -> int: ...
+
+    def truncate(self, text: str, prompt_name: str | None = None) -> tuple[str, bool]: ...

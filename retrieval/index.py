@@ -21,16 +21,18 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import tuning
+from retrieval import embedcache
 from retrieval.dense import DenseIndex
 from retrieval.errors import CorpusError, IndexBroken
 from retrieval.lexical import LexicalIndex, tokenize
 from retrieval.store import FILE as STORE_FILE
 from retrieval.store import Store, write_store
 
+text_key = embedcache.text_key
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-KEYS = "vector_keys.json"
+KEYS = embedcache.KEYS
 LEXICAL = "lexical"
 
 Progress = Callable[[str, int, int], None] | None
@@ -66,10 +68,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def corpus_files(folders: Sequence[Path], previous: dict | None = None, trusted_before_ns: int = 0
                  ) -> dict[str, dict]:
     """Every visible file under the corpus folders with its sha256 (sidecar metadata included).
@@ -98,6 +96,11 @@ def corpus_files(folders: Sequence[Path], previous: dict | None = None, trusted_
                 sha = _sha256(path)
             out[name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_id": None}
     return out
+
+
+def _settings_json(chunk_settings) -> dict:
+    """Chunk settings as they read back from the manifest (tuples become lists)."""
+    return json.loads(json.dumps(asdict(chunk_settings)))
 
 
 def read_manifest(folder: Path) -> dict:
@@ -156,33 +159,6 @@ def plan(
     return "fresh", "up to date"
 
 
-def _read_cache(folder: Path, model_id: str) -> dict[str, np.ndarray]:
-    """key -> vector from an existing index built with the same model; empty when unusable."""
-    try:
-        if read_manifest(folder).get("model_id") != model_id:
-            return {}
-        keys = json.loads((Path(folder) / KEYS).read_text("utf-8"))["keys"]
-        vectors = DenseIndex.load(folder).vectors
-        if len(keys) != len(vectors):
-            return {}
-        return {k: vectors[i].copy() for i, k in enumerate(keys)}
-    except Exception:  # a damaged cache only costs re-embedding
-        return {}
-
-
-def _embed(texts: list[str], embedder, progress: Progress) -> np.ndarray:
-    """Embed in batches of similar length (less padding), returned in input order."""
-    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    batch = int(tuning.EMBED_BATCH)
-    for done in range(0, len(order), batch):
-        rows = order[done : done + batch]
-        out[rows] = embedder.embed_passages([texts[i] for i in rows])
-        if progress:
-            progress("Embedding", min(done + batch, len(order)), len(order))
-    return out
-
-
 def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progress: Progress = None,
           action: str = "rebuilt", reason: str = "", use_cache: bool = True) -> UpdateReport:
     """Build a complete index for the corpus in a temporary folder, then swap it in."""
@@ -209,11 +185,9 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
             progress("Chunking", i, len(documents))
     texts = [c.embed_text or c.text for c in chunks]
     keys = [text_key(t) for t in texts]
-    cache = _read_cache(folder, embedder.model_id) if use_cache else {}
-    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
-    if todo:
-        fresh = _embed([t for _, t in todo], embedder, progress)
-        cache.update({k: fresh[i] for i, (k, _) in enumerate(todo)})
+    cache = embedcache.cached_vectors(folder, embedder.model_id) if use_cache else {}
+    todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in cache}
+    cache.update(embedcache.embed_missing(folder, todo, embedder, progress))
     vectors = np.stack([cache[k] for k in keys]) if keys else np.zeros((0, embedder.dimension), np.float32)
 
     if progress:
@@ -229,7 +203,7 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
             "format": FORMAT_VERSION,
             "model_id": embedder.model_id,
             "dimension": int(embedder.dimension),
-            "chunk_settings": asdict(chunk_settings),
+            "chunk_settings": _settings_json(chunk_settings),
             "folders": [str(Path(f).resolve()) for f in folders],
             "documents": len(documents),
             "chunks": len(chunks),
@@ -242,6 +216,7 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    embedcache.drop_partial(folder)
     if progress:
         progress("Writing index", 1, 1)
     return UpdateReport(action, reason, len(documents), len(chunks), len(todo), len(keys) - len(todo),
@@ -291,7 +266,7 @@ def open_index(folder: Path, folders: Sequence[Path], embedder, chunk_settings, 
     """Load the index, first building or updating it when `update` and it is missing or stale."""
     folder = Path(folder)
     recover(folder)
-    settings = asdict(chunk_settings)
+    settings = _settings_json(chunk_settings)
     if not update:
         loaded = load_index(folder)
         if loaded.manifest.get("model_id") != embedder.model_id:

@@ -63,7 +63,7 @@ def write_store(
         con.executemany(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
             (
-                (i, d.doc_id, d.path, json.dumps(asdict(d.meta), ensure_ascii=False),
+                (i, d.doc_id, d.path, json.dumps(asdict(d.meta), ensure_ascii=False, default=str),
                  json.dumps(list(d.page_starts)), d.text)
                 for i, d in enumerate(documents)
             ),

@@ -41,7 +41,9 @@ def test_index_command_builds_then_reports_up_to_date(env, capsys):
 def test_search_human_output(env, capsys):
     assert main(["search", "arbeidsuitbuiting in kassen", "--k", "1"]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("1. arbeid (undated)") and "source: " in out and "Arbeidsinspectie" in out
+    first, source = out.splitlines()[:2]
+    assert first.startswith("1. ") and "(undated) [score " in first
+    assert source.startswith("   source: ") and source.endswith("arbeid.txt") and "Arbeidsinspectie" in out
     assert "index rebuilt" in err and "Arbeidsinspectie" not in err
 
 

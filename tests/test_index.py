@@ -138,6 +138,27 @@ def test_interrupted_build_leaves_old_index_usable(tmp_path):
     assert s.report.action == "updated" and "nieuw" in s.documents
 
 
+class FailsOnSecondBatch(FakeEmbedder):
+    def embed_batch(self, texts, prompt_name=None):
+        if self.calls:
+            raise KeyboardInterrupt
+        return super().embed_batch(texts, prompt_name)
+
+
+def test_interrupted_build_keeps_its_embeddings_for_the_next(tmp_path):
+    docs = {f"d{i:02d}": f"Document {i} over thema {i} en onderwerp {i * 7}." for i in range(40)}
+    corpus = write_corpus(tmp_path / "c", docs)
+    with pytest.raises(KeyboardInterrupt):
+        open_([corpus], tmp_path / "ix", FailsOnSecondBatch())
+    assert not (tmp_path / "ix").exists() and (tmp_path / ".ix.partial-embeddings.npz").is_file()
+    fake = FakeEmbedder()
+    s = open_([corpus], tmp_path / "ix", fake)
+    assert s.report.embedded == sum(fake.calls) == 40 - 32 and s.report.reused == 32
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "ix"]
+    resp = s.search("thema 5", k=40, mode="dense")
+    assert {p.doc_id for p in resp.results} == set(docs)
+
+
 @pytest.mark.parametrize("damage", ["no_manifest", "bad_manifest", "old_format", "no_faiss", "bad_store",
                                     "no_lexical", "short_keys"])
 def test_broken_index_is_reported_and_rebuilt(tmp_path, damage):
@@ -182,3 +203,22 @@ def test_loaded_index_parts_agree(tmp_path):
     corpus = write_corpus(tmp_path / "c")
     loaded, report = open_index(tmp_path / "ix", [corpus], FakeEmbedder(), chunking.ChunkSettings())
     assert len(loaded.store) == len(loaded.dense) == loaded.lexical.num_docs == report.chunks
+
+
+def test_progress_reports_stages(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    seen = []
+    open_([corpus], tmp_path / "ix", FakeEmbedder(), progress=lambda m, d, t: seen.append((m, d, t)))
+    stages = [m for m, _, _ in seen]
+    assert stages[0] == "Reading corpus" and "Embedding" in stages and stages[-1] == "Writing index"
+    assert ("Embedding", 3, 3) in seen and all(0 <= d <= t for _, d, t in seen)
+
+
+def test_importing_retrieval_is_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, retrieval; from retrieval import Filters; "
+            "heavy = [m for m in ('numpy', 'faiss', 'bm25s', 'torch', 'sqlite3') if m in sys.modules]; "
+            "assert not heavy, heavy; from retrieval import Searcher; assert 'faiss' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))

@@ -21,8 +21,8 @@ DOCS = {
                    "CoMensha registreerde meer meldingen.",
                    Metadata(title="Voortgangsbrief", date="2019-03-01", date_precision="month",
                             date_source="stated", doc_type="Kamerbrief", number="Kamerstuk 28 638, nr. 170")),
-    "vragen-2020": ("Vraag 1: Kent u het bericht over arbeidsuitbuiting in distributiecentra? "
-                    "Antwoord: Ja, de Arbeidsinspectie onderzoekt arbeidsuitbuiting.",
+    "vragen-2020": ("Vraag 1\nKent u het bericht over arbeidsuitbuiting in distributiecentra?\n\n"
+                    "Antwoord 1\nJa, de Arbeidsinspectie onderzoekt arbeidsuitbuiting.",
                     Metadata(title="Schriftelijke vragen", date="2020-05-25", date_precision="day",
                              date_source="stated", doc_type="schriftelijke vragen", number="2020Z02502")),
     "rapport": ("Het rapport beschrijft seksuele uitbuiting van minderjarige meisjes en de hulp na hun "
@@ -207,10 +207,11 @@ def test_real_offsets_every_mode(real_searcher, mode):
 
 @pytest.mark.parametrize("question,doc_id", [
     ("28 638 nr. 212", "004_77f28986cb4b8ded"), ("Kamerstuk 28638 nr 181", "000_9ed1f90a335b6492"),
-    ("2020Z02502", "002_b4f3971fa9bef79f"),
+    ("2020Z02502", "002_b4f3971fa9bef79f"), ("ah-tk-20192020-2893", "002_b4f3971fa9bef79f"),
 ])
 def test_real_number_search(real_searcher, question, doc_id):
-    assert real_searcher.search(question, k=3).results[0].doc_id == doc_id
+    top = real_searcher.search(question, k=3).results[0]
+    assert top.doc_id == doc_id and top.score == tuning.NUMBER_MATCH_SCORE  # matched on metadata `number`
 
 
 @pytest.mark.parametrize("question,doc_id", [

@@ -18,7 +18,8 @@ def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -
         )
     parser.add_argument(
         "--model", metavar="NAME_OR_DIR",
-        help="sentence-transformers model folder or name (env BRONWIJZER_MODEL; default multilingual-e5-small)",
+        help="sentence-transformers model folder or name "
+        "(env BRONWIJZER_MODEL; default multilingual-e5-small)",
     )
     parser.add_argument(
         "--dtype", choices=("auto", "float32", "bfloat16"),

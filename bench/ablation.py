@@ -1,0 +1,275 @@
+"""Ablation on the dev set: start from a naive baseline and add one change per row.
+
+    PYTHONPATH=. .venv/bin/python bench/ablation.py [--set eval/dev.jsonl] [--corpus corpus] [--quick]
+
+Every row builds a small index in a temporary folder (the bundled corpus: ~100 chunks, seconds to
+embed), overriding `retrieval.tuning` attributes and ChunkSettings in-process; nothing on disk
+changes. Then it sweeps fusion weights and the abstention thresholds on the best row and prints
+the recommended constants. Figures go in the README's ablation table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from retrieval import evaluate, tuning  # noqa: E402
+from retrieval.chunking import ChunkSettings  # noqa: E402
+from retrieval.evalset import load_eval_set  # noqa: E402
+
+
+class NoPrompts:
+    """The naive baseline's embedder: the same model without e5's "query: "/"passage: " prompts."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.model_id = f"{inner.model_id}/no-prompts"
+        self.dimension = inner.dimension
+        self.max_tokens = getattr(inner, "max_tokens", 512)
+
+    def embed_batch(self, texts, prompt_name=None):
+        return self.inner.embed_batch(texts, None)
+
+    def embed_queries(self, texts):
+        return self.embed_batch(texts)
+
+    def embed_passages(self, texts):
+        return self.embed_batch(texts)
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
+
+    def truncate(self, text, prompt_name=None):
+        return self.inner.truncate(text, None)
+
+
+def tolerant_select(candidates, doc_of, start, end, k):
+    """Proposed fusion.select: skip a chunk only when more than half of it overlaps a better one
+    of the same document (the current rule skips any overlap, which drops the neighbour chunk that
+    holds an answer straddling a chunk boundary)."""
+    chosen, taken = [], {}
+    for row, score in candidates:
+        doc, s, e = int(doc_of[row]), int(start[row]), int(end[row])
+        spans = taken.setdefault(doc, [])
+        if any(min(e, te) - max(s, ts) > (e - s) / 2 for ts, te in spans):
+            continue
+        spans.append((s, e))
+        chosen.append((row, score))
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+@contextmanager
+def patched_select():
+    from retrieval import fusion
+
+    old = fusion.select
+    fusion.select = tolerant_select
+    try:
+        yield
+    finally:
+        fusion.select = old
+
+
+@contextmanager
+def tuned(**overrides):
+    """Override retrieval.tuning attributes for the duration (restored afterwards)."""
+    old = {k: getattr(tuning, k) for k in overrides}
+    for k, v in overrides.items():
+        setattr(tuning, k, v)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            setattr(tuning, k, v)
+
+
+def chunk_settings(**fields) -> ChunkSettings:
+    known = {f.name for f in dataclasses.fields(ChunkSettings)}
+    missing = sorted(set(fields) - known)
+    if missing:
+        print(f"  (ChunkSettings has no {', '.join(missing)}: ignored)", file=sys.stderr)
+    return dataclasses.replace(ChunkSettings(), **{k: v for k, v in fields.items() if k in known})
+
+
+def open_searcher(corpus, embedder, settings: ChunkSettings, workdir: Path):
+    from retrieval.search import Searcher
+
+    folder = Path(tempfile.mkdtemp(dir=workdir)) / "index"
+    return Searcher.open(corpus=corpus, index=folder, embedder=embedder, chunk_settings=settings)
+
+
+def row(name: str, judged) -> dict:
+    s = evaluate.summarise(judged)
+    return {"name": name, "all": s["all"], "nl": s.get("nl", {}), "en": s.get("en", {}),
+            "ab": s["abstention"]}
+
+
+def print_rows(rows) -> None:
+    head = f"{'configuration':52} {'R@1':>5} {'R@5':>5} {'R@10':>5} {'MRR':>5} {'nDCG':>5} " \
+           f"{'MRRnl':>5} {'MRRen':>5} {'unans':>5} {'ansAb':>5}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        a, ab = r["all"], r["ab"]
+        cells = [a["recall@1"], a["recall@5"], a["recall@10"], a["mrr@10"], a["ndcg@10"],
+                 r["nl"].get("mrr@10"), r["en"].get("mrr@10"), ab["abstained"], ab["answerable_abstained"]]
+        print(f"{r['name'][:52]:52} " + " ".join("    -" if c is None else f"{c:5.3f}" for c in cells))
+    sys.stdout.flush()
+
+
+def best_threshold(judged, max_answerable: float = 0.05) -> tuple[float, float, float]:
+    """The threshold on the top score that abstains on most unanswerable questions while abstaining
+    on at most `max_answerable` of the answerable ones; placed midway between neighbouring scores."""
+    top = lambda j: j.results[0].score if j.results else 0.0  # noqa: E731
+    ans = sorted(top(j) for j in judged if j.question.answerable)
+    una = sorted(top(j) for j in judged if not j.question.answerable)
+    allowed = int(max_answerable * len(ans))  # answerable questions we may lose
+    th_max = ans[allowed] if allowed < len(ans) else 1.0  # abstain below this loses <= allowed
+    below = [s for s in ans + una if s < th_max]
+    th = (th_max + max(below)) / 2 if below else th_max
+    share = lambda xs: sum(x < th for x in xs) / max(len(xs), 1)  # noqa: E731
+    return round(th, 4), share(una), share(ans)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", default="eval/dev.jsonl")
+    ap.add_argument("--corpus", default="corpus")
+    ap.add_argument("--quick", action="store_true", help="skip the chunk-size grid")
+    ap.add_argument("--st-folder", help="a sentence-transformers folder to use instead of the default model")
+    ap.add_argument("--tolerant", action="store_true",
+                    help="use the proposed overlap-tolerant selection in every row")
+    args = ap.parse_args()
+    if args.tolerant:
+        from retrieval import fusion
+
+        fusion.select = tolerant_select
+
+    model = st_embedder(args.st_folder) if args.st_folder else default_model()
+    corpus = [args.corpus]
+    Path(".bronwijzer").mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="ablation-", dir=".bronwijzer"))
+    t0 = time.time()
+    rows = []
+
+    def evaluate_config(name, embedder, settings, mode, questions_cache={}):  # noqa: B006
+        s = open_searcher(corpus, embedder, settings, workdir)
+        if "q" not in questions_cache:
+            questions_cache["q"] = load_eval_set(args.set, s.document_text, s.documents)
+        judged = evaluate.run_set(s, questions_cache["q"], mode=mode, k=10)
+        rows.append(row(name, judged))
+        print_rows(rows[-1:])
+        return s, judged
+
+    print(f"ablation on {args.set} ({args.corpus}); model {model.model_id}\n")
+    naive = chunk_settings(size=1000, overlap=0, context=False)
+    evaluate_config("1 naive: 1000 chars, no overlap, dense, no prompts", NoPrompts(model), naive, "dense")
+    evaluate_config("2 + e5 prompts (query:/passage:)", model, naive, "dense")
+    with_ctx = chunk_settings(size=1000, overlap=0, context=True)
+    evaluate_config("3 + title/heading context in embed text", model, with_ctx, "dense")
+
+    best = (rows[-1]["all"]["mrr@10"], 1000, 0)
+    if not args.quick:
+        for size, overlap in ((500, 0), (500, 100), (800, 150), (1000, 150), (1500, 200)):
+            evaluate_config(f"  chunk {size}/{overlap} (dense)", model,
+                            chunk_settings(size=size, overlap=overlap, context=True), "dense")
+            best = max(best, (rows[-1]["all"]["mrr@10"], size, overlap))
+    _, size, overlap = best
+    settings = chunk_settings(size=size, overlap=overlap, context=True)
+    s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (current weights)", model, settings,
+                                "hybrid")
+    questions = load_eval_set(args.set, s.document_text, s.documents)
+
+    # Fusion weights: search only, no rebuild.
+    grid = []
+    for w_nl in (0.4, 0.5, 0.6, 0.7, 0.8):
+        for w_en in (0.7, 0.8, 0.85, 0.9, 1.0):
+            with tuned(DENSE_WEIGHT={"nl": w_nl, "en": w_en}):
+                sm = evaluate.summarise(evaluate.run_set(s, questions, mode="hybrid", k=10))
+            grid.append((sm["all"]["mrr@10"], sm["all"]["recall@5"], w_nl, w_en, sm))
+    grid.sort(key=lambda g: (g[0], g[1]), reverse=True)
+    print("\nfusion weights (top 5 by MRR@10): w_nl w_en  MRR  R@5  MRRnl MRRen")
+    for mrr, r5, w_nl, w_en, sm in grid[:5]:
+        nl, en = sm["nl"]["mrr@10"], sm["en"]["mrr@10"]
+        print(f"  {w_nl:.2f} {w_en:.2f}  {mrr:.3f} {r5:.3f} {nl:.3f} {en:.3f}")
+    _, _, w_nl, w_en, _ = grid[0]
+    with tuned(DENSE_WEIGHT={"nl": w_nl, "en": w_en}):
+        judged = evaluate.run_set(s, questions, mode="hybrid", k=10)
+        rows.append(row(f"5 + fusion weights nl {w_nl} / en {w_en}", judged))
+        print_rows(rows[-1:])
+        th, una, ans = best_threshold(judged)
+        with tuned(ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th}):
+            final = evaluate.run_set(s, questions, "hybrid", 10)
+            rows.append(row(f"6 + hybrid abstain threshold {th}", final))
+        dense_th = best_threshold(evaluate.run_set(s, questions, mode="dense", k=10))[0]
+        lex_th = best_threshold(evaluate.run_set(s, questions, mode="lexical", k=10))[0]
+
+        with tuned(ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th}), patched_select():
+            judged = evaluate.run_set(s, questions, "hybrid", 10)
+            rows.append(row("7 + overlap-tolerant selection (proposed)", judged))
+
+    print("\nablation table")
+    print_rows(rows)
+    print("\nrecommended retrieval/tuning.py constants:")
+    print(f"  CHUNK_SIZE = {size}\n  CHUNK_OVERLAP = {overlap}")
+    print(f"  DENSE_WEIGHT = {{'nl': {w_nl}, 'en': {w_en}}}")
+    print(f"  ABSTAIN_THRESHOLD = {{'hybrid': {th}, 'dense': {dense_th}, 'lexical': {lex_th}}}")
+    print(f"  (hybrid threshold: {una:.0%} of unanswerable abstained, {ans:.0%} of answerable)")
+    print(f"\n{time.time() - t0:.0f} s")
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def default_model():
+    import embeddings
+
+    return embeddings.default_embedder()
+
+
+def st_embedder(folder: str):
+    """A plain sentence-transformers model with e5 prompts (for runs before the default model exists)."""
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    class ST:
+        def __init__(self) -> None:
+            self.m = SentenceTransformer(folder, device="cpu",
+                                         prompts={"query": "query: ", "passage": "passage: "})
+            self.model_id = f"st:{Path(folder).resolve().name}"
+            self.dimension = self.m.get_sentence_embedding_dimension()
+            self.max_tokens = 512
+
+        def embed_batch(self, texts, prompt_name=None):
+            return self.m.encode(list(texts), prompt_name=prompt_name, batch_size=32,
+                                 normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
+
+        def embed_queries(self, texts):
+            return self.embed_batch(texts, "query")
+
+        def embed_passages(self, texts):
+            return self.embed_batch(texts, "passage")
+
+        def count_tokens(self, text):
+            return len(self.m.tokenizer(text)["input_ids"])
+
+        def truncate(self, text, prompt_name=None):
+            return text, False
+
+    return ST()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

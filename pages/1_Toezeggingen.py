@@ -1,0 +1,106 @@
+"""Toezeggingen: what ministers promised, by when, and whether that date has passed.
+
+A sortable, filterable table; every row links to the passage in context on the chat page
+(`./?doc=<doc_id>&start=<start>&end=<end>`). Documents are read once per corpus (st.cache_resource).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from retrieval.config import Settings
+from retrieval.errors import BronwijzerError
+from retrieval.promises import CABINET, find_promises, overdue_on, select
+
+KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
+KIND_LABEL = {"promise": "toezegging", "request": "verzoek"}
+SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
+
+
+@st.cache_resource(show_spinner="Documenten lezen en toezeggingen zoeken …")
+def load(corpus: tuple[str, ...]):
+    """Promises of the corpus, found once per corpus (a large corpus takes seconds)."""
+    from retrieval.loading import load_documents
+
+    return find_promises(load_documents(corpus).documents)
+
+
+def passage_link(doc_id: str, start: int, end: int) -> str:
+    """Link to the passage in context on the chat page."""
+    return "./?" + urlencode({"doc": doc_id, "start": start, "end": end})
+
+
+def rows(promises) -> list[dict]:
+    return [{
+        "Datum": date.fromisoformat(p.date) if p.date else None,
+        "Wie": p.actor,
+        "Soort": KIND_LABEL.get(p.kind, p.kind),
+        "Toezegging": " ".join(p.text.split()),
+        "Termijn": p.deadline_phrase or "",
+        "Uiterlijk": date.fromisoformat(p.deadline) if p.deadline else None,
+        "Verlopen": p.overdue,
+        "Onderwerp": p.heading,
+        "Document": p.title or p.doc_id,
+        "Passage": passage_link(p.doc_id, p.start, p.end),
+    } for p in promises]
+
+
+st.title("Toezeggingen")
+st.caption("Wat bewindspersonen (en publieke organen zoals de Nationaal Rapporteur) toezegden, met de "
+           "termijn die ze noemden; en wat anderen de regering vroegen. "
+           "Elke zin staat letterlijk in de bron.")
+
+settings = Settings.resolve()
+try:
+    detected = load(tuple(str(p) for p in settings.corpus))
+except BronwijzerError as exc:
+    st.error(f"De documenten konden niet worden gelezen: {exc}")
+    st.stop()
+
+with st.sidebar:
+    st.header("Filters")
+    kind = KINDS[st.radio("Soort", list(KINDS), key="kind")]
+    as_of = st.date_input("Verlopen op", value=date.today(), key="as_of", **SPAN,
+                          help="Een toezegging is verlopen als haar termijn vóór deze datum ligt.")
+    found = overdue_on(detected, as_of)
+    cabinet_only = st.toggle("Alleen het kabinet", key="cabinet")
+    actors = sorted({p.actor for p in found if not cabinet_only or p.actor_type == CABINET})
+    chosen = st.multiselect("Wie", actors, key="actors")
+    since = st.date_input("Gedaan vanaf", value=None, key="since", **SPAN)
+    until = st.date_input("Gedaan tot en met", value=None, key="until", **SPAN)
+    overdue = st.checkbox("Alleen verlopen", key="overdue")
+
+shown = select(found, kind=kind, since=since.isoformat() if since else None,
+               until=until.isoformat() if until else None, overdue=overdue)
+if cabinet_only:
+    shown = [p for p in shown if p.actor_type == CABINET]
+if chosen:
+    shown = [p for p in shown if p.actor in chosen]
+
+n_overdue = sum(p.overdue for p in shown)
+st.write(f"**{len(shown)}** van {len(found)} · {n_overdue} verlopen op {as_of:%d-%m-%Y}. "
+         "Ongedateerde documenten blijven zichtbaar bij een datumfilter.")
+if not shown:
+    st.info("Geen toezeggingen bij deze filters.")
+    st.stop()
+
+st.dataframe(
+    rows(shown), hide_index=True, key="table",
+    column_config={
+        "Datum": st.column_config.DateColumn("Datum", format="DD-MM-YYYY", help="datum van het document"),
+        "Wie": st.column_config.TextColumn("Wie", width="medium"),
+        "Soort": st.column_config.TextColumn("Soort", width="small"),
+        "Toezegging": st.column_config.TextColumn("Toezegging", width="large"),
+        "Termijn": st.column_config.TextColumn("Termijn", help="de termijn zoals genoemd"),
+        "Uiterlijk": st.column_config.DateColumn(
+            "Uiterlijk", format="DD-MM-YYYY", help="de termijn als datum (regels: retrieval/deadlines.py)"),
+        "Verlopen": st.column_config.CheckboxColumn("Verlopen"),
+        "Onderwerp": st.column_config.TextColumn("Onderwerp"),
+        "Document": st.column_config.TextColumn("Document"),
+        "Passage": st.column_config.LinkColumn("Passage", display_text="in context ↗",
+                                               help="open de passage in het document"),
+    },
+)

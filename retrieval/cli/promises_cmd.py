@@ -1,0 +1,102 @@
+"""`bronwijzer promises`: the toezeggingen (and requests to the government) in the corpus."""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import csv
+import json
+import sys
+import textwrap
+from datetime import date as Date
+
+from retrieval.errors import QueryError
+
+KIND_WORDS = {"promise": "toezegging", "request": "verzoek"}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "promises", help="list what ministers promised (toezeggingen) and what was asked of them",
+        description="List promises made in government documents (and by public bodies such as the "
+                    "Nationaal Rapporteur) and requests made to the government, with actor, date, "
+                    "heading, stated deadline (resolved where relative) and whether it is overdue.",
+    )
+    parser.add_argument("--corpus", action="append", metavar="DIR",
+                        help="corpus folder (repeatable; env BRONWIJZER_CORPUS; default ./corpus)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="a JSON list of objects on stdout")
+    out.add_argument("--csv", action="store_true", help="CSV with a header row on stdout")
+    parser.add_argument("--since", metavar="DATE", help="made on or after DATE (YYYY[-MM[-DD]])")
+    parser.add_argument("--until", metavar="DATE", help="made on or before DATE (YYYY[-MM[-DD]])")
+    parser.add_argument("--actor", metavar="TEXT",
+                        help="actor contains TEXT (case-insensitive); 'kabinet' or 'overheidsorgaan' "
+                             "select by actor type")
+    parser.add_argument("--overdue", action="store_true", help="only those whose deadline has passed")
+    parser.add_argument("--as-of", metavar="DATE", help="judge 'overdue' on DATE instead of today")
+    parser.add_argument("--kind", choices=("promise", "request", "all"), default="all",
+                        help="promises, requests or both (default all)")
+    parser.set_defaults(func=run)
+
+
+def _date(value: str | None, option: str, end: bool = False) -> str | None:
+    """ISO day for an option; YYYY or YYYY-MM mean their first day (or, with end=True, their last)."""
+    if value is None:
+        return None
+    from retrieval.records import parse_iso_date
+
+    try:
+        day = parse_iso_date(value)
+    except ValueError:
+        raise QueryError(f"{option}: not a date: {value!r} (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
+    parts = value.strip().split("-")
+    if end and len(parts) == 1:
+        day = Date(day.year, 12, 31)
+    elif end and len(parts) == 2:
+        day = Date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day.isoformat()
+
+
+def run(args: argparse.Namespace) -> int:
+    from retrieval.config import Settings
+    from retrieval.loading import load_documents
+    from retrieval.promises import RECORD_KEYS, as_record, find_promises, select
+
+    since, until = _date(args.since, "--since"), _date(args.until, "--until", end=True)
+    as_of = Date.fromisoformat(_date(args.as_of, "--as-of") or Date.today().isoformat())
+    if since and until and since > until:
+        raise QueryError(f"--since {since} is after --until {until}")
+    settings = Settings.resolve(corpus=args.corpus)
+    docs = load_documents(settings.corpus).documents
+    found = select(find_promises(docs, as_of=as_of), kind=args.kind, since=since, until=until,
+                   actor=args.actor, overdue=args.overdue)
+    rows = [as_record(p) for p in found]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(RECORD_KEYS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_listing(found, as_of)
+    n_promise = sum(p.kind == "promise" for p in found)
+    n_overdue = sum(p.overdue for p in found)
+    print(f"{n_promise} toezeggingen, {len(found) - n_promise} verzoeken; {n_overdue} verlopen op "
+          f"{as_of.isoformat()}", file=sys.stderr)
+    return 0
+
+
+def _print_listing(found, as_of: Date) -> None:
+    for p in found:
+        kind = KIND_WORDS.get(p.kind, p.kind)
+        print(f"{p.date or 'datum onbekend'}  {p.actor}  [{kind}]")
+        print(textwrap.fill(" ".join(p.text.split()), width=100, initial_indent="  «",
+                            subsequent_indent="   ") + "»")
+        if p.deadline_phrase:
+            when = p.deadline or f"niet op te lossen ({p.deadline_note})"
+            state = " — VERLOPEN" if p.overdue else ""
+            print(f"  termijn: {p.deadline_phrase} → {when}{state}")
+        where = f" › {p.heading}" if p.heading else ""
+        print(f"  bron: {p.doc_id}{where} [{p.start}:{p.end}] {p.source}")
+        print()
