@@ -54,33 +54,20 @@ class NoPrompts:
         return self.inner.truncate(text, None)
 
 
-def tolerant_select(candidates, doc_of, start, end, k):
-    """Proposed fusion.select: skip a chunk only when more than half of it overlaps a better one
-    of the same document (the current rule skips any overlap, which drops the neighbour chunk that
-    holds an answer straddling a chunk boundary)."""
+def strict_overlap_select(candidates, doc_of, start, end, k):
+    """The earlier fusion.select: skip any candidate overlapping a better one of the same document
+    (it drops the neighbour chunk that holds an answer straddling a chunk boundary)."""
     chosen, taken = [], {}
     for row, score in candidates:
         doc, s, e = int(doc_of[row]), int(start[row]), int(end[row])
         spans = taken.setdefault(doc, [])
-        if any(min(e, te) - max(s, ts) > (e - s) / 2 for ts, te in spans):
+        if any(s < te and ts < e for ts, te in spans):
             continue
         spans.append((s, e))
-        chosen.append((row, score))
+        chosen.append((row, score, s, e))
         if len(chosen) == k:
             break
     return chosen
-
-
-@contextmanager
-def patched_select():
-    from retrieval import fusion
-
-    old = fusion.select
-    fusion.select = tolerant_select
-    try:
-        yield
-    finally:
-        fusion.select = old
 
 
 @contextmanager
@@ -150,13 +137,7 @@ def main() -> int:
     ap.add_argument("--corpus", default="corpus")
     ap.add_argument("--quick", action="store_true", help="skip the chunk-size grid")
     ap.add_argument("--st-folder", help="a sentence-transformers folder to use instead of the default model")
-    ap.add_argument("--tolerant", action="store_true",
-                    help="use the proposed overlap-tolerant selection in every row")
     args = ap.parse_args()
-    if args.tolerant:
-        from retrieval import fusion
-
-        fusion.select = tolerant_select
 
     model = st_embedder(args.st_folder) if args.st_folder else default_model()
     corpus = [args.corpus]
@@ -175,6 +156,10 @@ def main() -> int:
         return s, judged
 
     print(f"ablation on {args.set} ({args.corpus}); model {model.model_id}\n")
+    from retrieval import fusion
+
+    tolerant = fusion.select
+    fusion.select = strict_overlap_select  # rows 1-4 use the earlier selection; row 5 changes it
     naive = chunk_settings(size=1000, overlap=0, context=False)
     evaluate_config("1 naive: 1000 chars, no overlap, dense, no prompts", NoPrompts(model), naive, "dense")
     evaluate_config("2 + e5 prompts (query:/passage:)", model, naive, "dense")
@@ -189,14 +174,27 @@ def main() -> int:
             best = max(best, (rows[-1]["all"]["mrr@10"], size, overlap))
     _, size, overlap = best
     settings = chunk_settings(size=size, overlap=overlap, context=True)
-    s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (current weights)", model, settings,
-                                "hybrid")
+    legacy = {"DENSE_WEIGHT": {"nl": 0.6, "en": 0.85}, "ENGLISH_GLOSSARY": False}
+    with tuned(**legacy):
+        s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (nl 0.6 / en 0.85)", model, settings,
+                                    "hybrid")
+    fusion.select = tolerant
     questions = load_eval_set(args.set, s.document_text, s.documents)
+
+    def add(name, **overrides):
+        with tuned(**overrides):
+            judged = evaluate.run_set(s, questions, mode="hybrid", k=10)
+        rows.append(row(name, judged))
+        print_rows(rows[-1:])
+        return judged
+
+    add("5 + overlap-tolerant selection", **legacy)
+    add("6 + English glossary for lexical terms", DENSE_WEIGHT=legacy["DENSE_WEIGHT"])
 
     # Fusion weights: search only, no rebuild.
     grid = []
-    for w_nl in (0.4, 0.5, 0.6, 0.7, 0.8):
-        for w_en in (0.7, 0.8, 0.85, 0.9, 1.0):
+    for w_nl in (0.4, 0.5, 0.6, 0.7):
+        for w_en in (0.4, 0.5, 0.6, 0.7, 0.85, 1.0):
             with tuned(DENSE_WEIGHT={"nl": w_nl, "en": w_en}):
                 sm = evaluate.summarise(evaluate.run_set(s, questions, mode="hybrid", k=10))
             grid.append((sm["all"]["mrr@10"], sm["all"]["recall@5"], w_nl, w_en, sm))
@@ -206,20 +204,12 @@ def main() -> int:
         nl, en = sm["nl"]["mrr@10"], sm["en"]["mrr@10"]
         print(f"  {w_nl:.2f} {w_en:.2f}  {mrr:.3f} {r5:.3f} {nl:.3f} {en:.3f}")
     _, _, w_nl, w_en, _ = grid[0]
-    with tuned(DENSE_WEIGHT={"nl": w_nl, "en": w_en}):
-        judged = evaluate.run_set(s, questions, mode="hybrid", k=10)
-        rows.append(row(f"5 + fusion weights nl {w_nl} / en {w_en}", judged))
-        print_rows(rows[-1:])
-        th, una, ans = best_threshold(judged)
-        with tuned(ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th}):
-            final = evaluate.run_set(s, questions, "hybrid", 10)
-            rows.append(row(f"6 + hybrid abstain threshold {th}", final))
-        dense_th = best_threshold(evaluate.run_set(s, questions, mode="dense", k=10))[0]
-        lex_th = best_threshold(evaluate.run_set(s, questions, mode="lexical", k=10))[0]
-
-        with tuned(ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th}), patched_select():
-            judged = evaluate.run_set(s, questions, "hybrid", 10)
-            rows.append(row("7 + overlap-tolerant selection (proposed)", judged))
+    judged = add(f"7 + fusion weights nl {w_nl} / en {w_en}", DENSE_WEIGHT={"nl": w_nl, "en": w_en})
+    th, una, ans = best_threshold(judged)
+    add(f"8 + hybrid abstain threshold {th}", DENSE_WEIGHT={"nl": w_nl, "en": w_en},
+        ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th})
+    dense_th = best_threshold(evaluate.run_set(s, questions, mode="dense", k=10))[0]
+    lex_th = best_threshold(evaluate.run_set(s, questions, mode="lexical", k=10))[0]
 
     print("\nablation table")
     print_rows(rows)

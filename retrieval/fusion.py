@@ -36,20 +36,31 @@ def ranked(
 
 
 def select(candidates: Sequence[tuple[int, float]], doc_of: np.ndarray, start: np.ndarray, end: np.ndarray,
-           k: int) -> list[tuple[int, float]]:
-    """The best k candidates, skipping any that overlaps a better one of the same document.
+           k: int) -> list[tuple[int, float, int, int]]:
+    """The best k candidates as (row, score, start, end), never showing the same text twice.
 
-    Chunks overlap by design (chunk overlap); showing the same sentences twice wastes a slot.
+    Chunks overlap by design (chunk overlap). A candidate more than half of which lies inside a
+    better one of the same document is skipped. A neighbour that only shares the overlap is kept,
+    clipped to the part not shown yet: it is where an answer straddling the chunk boundary lives
+    (measured on eval/dev.jsonl: skipping every overlapping neighbour lost MRR@10 0.01). Chunk
+    boundaries fall between words, so the clipped passage is still a clean verbatim slice.
     """
-    chosen: list[tuple[int, float]] = []
+    chosen: list[tuple[int, float, int, int]] = []
     taken: dict[int, list[tuple[int, int]]] = {}
     for row, score in candidates:
         doc, s, e = int(doc_of[row]), int(start[row]), int(end[row])
         spans = taken.setdefault(doc, [])
-        if any(s < te and ts < e for ts, te in spans):
+        if any(min(e, te) - max(s, ts) > (e - s) / 2 for ts, te in spans):
+            continue
+        for ts, te in spans:
+            if ts <= s < te:
+                s = te
+            if ts < e <= te:
+                e = ts
+        if e <= s or any(s < te and ts < e for ts, te in spans):  # a better one sits inside it
             continue
         spans.append((s, e))
-        chosen.append((row, score))
+        chosen.append((row, score, s, e))
         if len(chosen) == k:
             break
     return chosen

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import docnumbers, fusion, language, tuning
+from retrieval import docnumbers, fusion, glossary, language, tuning
 from retrieval.errors import QueryError
 from retrieval.index import LoadedIndex, Progress, UpdateReport, open_index
 from retrieval.lexical import tokenize
@@ -115,9 +115,12 @@ class Searcher:
             qvec = self.embedder.embed_queries([text])[0]
         lang = language.detect(question)
         if mode == "hybrid" and lang == "en":
-            # Only names, numbers and acronyms the corpus contains; the rest would be noise.
-            salient = tokenize(" ".join(language.salient_words(question)))
-            tokens = [t for t in salient if self._ix.lexical.knows(t)]
+            # Names, numbers and acronyms, plus the field's vocabulary translated to Dutch
+            # (retrieval.glossary); other English words would only be noise.
+            words = language.salient_words(question)
+            if tuning.ENGLISH_GLOSSARY:
+                words += glossary.translate(question)
+            tokens = [t for t in tokenize(" ".join(words)) if self._ix.lexical.knows(t)]
         else:
             tokens = tokenize(question)
         raw, bound = self._ix.lexical.scores(tokens) if tokens else (np.zeros(len(store), np.float32), 0.0)
@@ -151,7 +154,7 @@ class Searcher:
                 numbered, question, candidates, mode, qvec, raw, bound, lang, tokens
             )
         chosen = fusion.select(candidates, store.chunk_doc, store.chunk_start, store.chunk_end, k)
-        results = tuple(self._passage(rank, row, score) for rank, (row, score) in enumerate(chosen, 1))
+        results = tuple(self._passage(rank, *choice) for rank, choice in enumerate(chosen, 1))
         threshold = float(tuning.ABSTAIN_THRESHOLD[mode])
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
@@ -223,11 +226,10 @@ class Searcher:
             ok[i] = True
         return np.flatnonzero(ok[self._ix.store.chunk_doc]).astype(np.int64)
 
-    def _passage(self, rank: int, row: int, score: float) -> Passage:
+    def _passage(self, rank: int, row: int, score: float, start: int, end: int) -> Passage:
         store = self._ix.store
         doc_idx = int(store.chunk_doc[row])
         d = store.docs[doc_idx]
-        start, end = int(store.chunk_start[row]), int(store.chunk_end[row])
         return Passage(
             rank=rank, doc_id=d.doc_id, title=d.title, date=d.date, date_precision=d.date_precision,
             date_source=d.date_source, doc_type=d.doc_type, number=d.number, source=d.source or d.path,

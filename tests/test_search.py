@@ -253,3 +253,15 @@ def test_real_records_are_frozen(real_searcher):
     p = real_searcher.search("opvang", k=1).results[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         p.score = 2.0
+
+
+def test_select_clips_a_neighbour_to_the_text_not_shown_yet():
+    import numpy as np
+
+    from retrieval import fusion
+
+    doc = np.array([0, 0, 0, 1])
+    start, end = np.array([0, 80, 10, 0]), np.array([100, 200, 90, 50])
+    chosen = fusion.select([(0, 0.9), (2, 0.8), (1, 0.7), (3, 0.6)], doc, start, end, k=4)
+    # row 2 lies inside row 0: skipped; row 1 shares 20 characters with row 0: shown from 100 on.
+    assert chosen == [(0, 0.9, 0, 100), (1, 0.7, 100, 200), (3, 0.6, 0, 50)]

@@ -29,6 +29,10 @@ def register(subparsers) -> None:
         help="also write a TREC run file (qid Q0 doc_id:start-end rank score bronwijzer-MODE); "
              "with --mode all one file per mode, named OUT.<mode>.trec",
     )
+    parser.add_argument(
+        "--qrels", metavar="OUT.json",
+        help="also write document-level qrels {qid: {doc_id: 1}} (BEIR / pytrec_eval shape) of the set",
+    )
     add_settings_options(parser)
     parser.set_defaults(func=run)
 
@@ -80,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         for mode, path in run_paths(args.run, modes).items():
             evaluate.write_trec_run(path, judged[mode], tag=f"bronwijzer-{mode}")
             print(f"bronwijzer: wrote TREC run {path}", file=sys.stderr)
+    if args.qrels:
+        Path(args.qrels).write_text(json.dumps(evaluate.qrels(questions), indent=1) + "\n", "utf-8")
+        print(f"bronwijzer: wrote qrels {args.qrels}", file=sys.stderr)
     result = evaluate.report(judged)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
