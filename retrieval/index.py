@@ -34,6 +34,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 KEYS = embedcache.KEYS
 LEXICAL = "lexical"
+PROMISES = "promise_rows.json"
 
 Progress = Callable[[str, int, int], None] | None
 
@@ -58,6 +59,7 @@ class LoadedIndex:
     dense: DenseIndex
     lexical: LexicalIndex
     keys: list[str] = field(default_factory=list)
+    promise_rows: list[int] = field(default_factory=list)  # chunks holding a promise (retrieval.promises)
 
 
 def _sha256(path: Path) -> str:
@@ -128,6 +130,8 @@ def load_index(folder: Path) -> LoadedIndex:
         dense = DenseIndex.load(folder)
         lexical = LexicalIndex.load(folder / LEXICAL)
         keys = json.loads((folder / KEYS).read_text("utf-8"))["keys"]
+        promise_file = folder / PROMISES  # absent in indexes of older versions: plan() updates them
+        promise_rows = json.loads(promise_file.read_text("utf-8"))["rows"] if promise_file.is_file() else []
     except IndexBroken:
         raise
     except Exception as exc:  # any unreadable part means the same thing to the user
@@ -135,7 +139,9 @@ def load_index(folder: Path) -> LoadedIndex:
     sizes = {len(store), len(dense), lexical.num_docs, len(keys)}
     if len(sizes) != 1 or dense.dimension != manifest.get("dimension"):
         raise IndexBroken(f"index at {folder} is inconsistent (parts disagree in size); rebuild it")
-    return LoadedIndex(folder, manifest, store, dense, lexical, keys)
+    if not all(isinstance(r, int) and 0 <= r < len(keys) for r in promise_rows):
+        raise IndexBroken(f"index at {folder} is inconsistent ({PROMISES}); rebuild it")
+    return LoadedIndex(folder, manifest, store, dense, lexical, keys, promise_rows)
 
 
 def plan(
@@ -150,6 +156,8 @@ def plan(
         return "rebuild", f"model changed ({manifest.get('model_id')} -> {model_id})"
     if manifest.get("chunk_settings") != settings:
         return "rebuild", "chunk settings changed"
+    if not (Path(folder) / PROMISES).is_file():
+        return "update", f"index has no {PROMISES} (made by an older version)"
     files = corpus_files(folders, manifest.get("files"), int(manifest.get("built_ns", 0)) - 2_000_000_000)
     old = {k: v["sha256"] for k, v in manifest.get("files", {}).items()}
     if {k: v["sha256"] for k, v in files.items()} != old:
@@ -199,6 +207,7 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
         DenseIndex.build(vectors, embedder.dimension).save(tmp)
         (tmp / KEYS).write_text(json.dumps({"model_id": embedder.model_id, "keys": keys}), "utf-8")
         LexicalIndex.build([tokenize(t) for t in texts]).save(tmp / LEXICAL)
+        (tmp / PROMISES).write_text(json.dumps({"rows": promise_rows(documents, chunks)}), "utf-8")
         manifest = {
             "format": FORMAT_VERSION,
             "model_id": embedder.model_id,
@@ -221,6 +230,17 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
         progress("Writing index", 1, 1)
     return UpdateReport(action, reason, len(documents), len(chunks), len(todo), len(keys) - len(todo),
                         tuple(loaded.skipped), time.perf_counter() - began)
+
+
+def promise_rows(documents, chunks) -> list[int]:
+    """Rows of the chunks that overlap a promise sentence, so search can favour them for promise questions."""
+    from retrieval.promises import find_promises
+
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for p in find_promises(documents):
+        if p.kind == "promise":
+            spans.setdefault(p.doc_id, []).append((p.start, p.end))
+    return [i for i, c in enumerate(chunks) if any(s < c.end and c.start < e for s, e in spans.get(c.doc_id, ()))]
 
 
 def _swap(new: Path, folder: Path) -> None:

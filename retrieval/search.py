@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import docnumbers, fusion, glossary, language, tuning
+from retrieval import docnumbers, fusion, glossary, language, promises, tuning
 from retrieval.errors import QueryError
 from retrieval.index import LoadedIndex, Progress, UpdateReport, open_index
 from retrieval.lexical import tokenize
@@ -38,6 +38,9 @@ class Searcher:
         store = loaded.store
         self.documents: dict[str, DocInfo] = {d.doc_id: d for d in store.docs}
         self.doc_types: list[str] = sorted({d.doc_type for d in store.docs if d.doc_type})
+        self._footnote = np.array([kind == "footnote" for kind in store.chunk_kind], dtype=bool)
+        self._promise = np.zeros(len(store), dtype=bool)
+        self._promise[np.asarray(loaded.promise_rows, dtype=np.int64)] = True
         self._rows_of_doc: dict[int, np.ndarray] = {}
         order = np.argsort(store.chunk_doc, kind="stable")
         bounds = np.searchsorted(store.chunk_doc[order], np.arange(len(store.docs) + 1))
@@ -114,6 +117,7 @@ class Searcher:
                 warnings.append("the question is longer than the model can read; only its beginning was used")
             qvec = self.embedder.embed_queries([text])[0]
         lang = language.detect(question)
+        promise_q = promises.is_promise_question(question)
         if mode == "hybrid" and lang == "en":
             # Names, numbers and acronyms, plus the field's vocabulary translated to Dutch
             # (retrieval.glossary); other English words would only be noise.
@@ -144,7 +148,7 @@ class Searcher:
             tiebreak = raw[rows]
         else:
             rows = np.union1d(self._ix.dense.top(qvec, depth, allowed)[0], lexical_top()).astype(np.int64)
-            scores = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens))
+            scores = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens), promise_q)
             tiebreak = None
         candidates = fusion.ranked(rows, scores, tiebreak)
 
@@ -159,13 +163,19 @@ class Searcher:
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
 
-    def _hybrid(self, qvec, rows: np.ndarray, raw: np.ndarray, bound: float, lang: str, has_terms: bool):
+    def _hybrid(self, qvec, rows: np.ndarray, raw: np.ndarray, bound: float, lang: str, has_terms: bool,
+                promise_q: bool = False):
         low, high = tuning.DENSE_RANGE
         dense = fusion.dense_normalised(self._ix.dense.score_rows(qvec, rows), low, high)
         lexical = self._ix.lexical.normalised(raw[rows], bound)
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
         weight = float(tuning.DENSE_WEIGHT[lang]) if has_terms else 1.0
-        return fusion.fuse(dense, lexical, weight)
+        fused = fusion.fuse(dense, lexical, weight)
+        # A footnote names its sources in the question's words but rarely answers it.
+        fused = np.where(self._footnote[rows], fused * float(tuning.FOOTNOTE_WEIGHT), fused)
+        if promise_q:  # "Wat heeft de minister toegezegd …?": passages holding a promise go first
+            fused = np.where(self._promise[rows], fused, fused * float(tuning.PROMISE_QUESTION_WEIGHT))
+        return fused
 
     def _number_matches(self, question: str, allowed: np.ndarray | None) -> list[int]:
         keys = docnumbers.number_keys(question)
@@ -192,7 +202,7 @@ class Searcher:
             elif mode == "dense":
                 best = int(rows[np.argmax(self._ix.dense.score_rows(qvec, rows))])
             else:
-                best = int(rows[np.argmax(self._hybrid(qvec, rows, raw, bound, lang, bool(tokens)))])
+                best = int(rows[np.argmax(self._hybrid(qvec, rows, raw, bound, lang, bool(tokens), promise_q))])
             top.append((best, float(tuning.NUMBER_MATCH_SCORE)))
         taken = {r for r, _ in top}
         return top + [c for c in candidates if c[0] not in taken]

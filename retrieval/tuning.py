@@ -18,4 +18,6 @@ DENSE_WEIGHT = {"nl": 0.4, "en": 0.5}  # per question language; English terms vi
 # asking for a fact the corpus lacks score like answerable ones (see the README).
 ABSTAIN_THRESHOLD = {"hybrid": 0.3443, "dense": 0.8104, "lexical": 0.0}
 ENGLISH_GLOSSARY = True  # translate the field's English vocabulary for lexical matching (retrieval.glossary)
+FOOTNOTE_WEIGHT = 0.9  # hybrid score factor for footnote chunks (a prior: notes cite, bodies answer)
+PROMISE_QUESTION_WEIGHT = 0.6  # hybrid score factor, for a question about promises, of passages without one
 NUMBER_MATCH_SCORE = 1.0  # score given to the passage of a document asked for by its number

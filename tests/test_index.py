@@ -222,3 +222,18 @@ def test_importing_retrieval_is_light():
             "heavy = [m for m in ('numpy', 'faiss', 'bm25s', 'torch', 'sqlite3') if m in sys.modules]; "
             "assert not heavy, heavy; from retrieval import Searcher; assert 'faiss' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+
+
+def test_promise_rows_are_stored_and_an_index_without_them_is_updated(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    shutil.copy(os.path.join(os.path.dirname(__file__), "..", "corpus", "000_9ed1f90a335b6492.txt"), corpus)
+    fake = FakeEmbedder()
+    s = open_([corpus], tmp_path / "ix", fake)
+    rows = json.loads((tmp_path / "ix" / "promise_rows.json").read_text())["rows"]
+    letter = [d.doc_id for d in s._ix.store.docs].index("000_9ed1f90a335b6492")
+    assert rows and {int(s._ix.store.chunk_doc[r]) for r in rows} == {letter}
+    (tmp_path / "ix" / "promise_rows.json").unlink()
+    fake.calls.clear()
+    again = open_([corpus], tmp_path / "ix", fake)
+    assert again.report.action == "updated" and fake.calls == []  # no re-embedding, just the rows
+    assert json.loads((tmp_path / "ix" / "promise_rows.json").read_text())["rows"] == rows

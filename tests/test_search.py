@@ -265,3 +265,20 @@ def test_select_clips_a_neighbour_to_the_text_not_shown_yet():
     chosen = fusion.select([(0, 0.9), (2, 0.8), (1, 0.7), (3, 0.6)], doc, start, end, k=4)
     # row 2 lies inside row 0: skipped; row 1 shares 20 characters with row 0: shown from 100 on.
     assert chosen == [(0, 0.9, 0, 100), (1, 0.7, 100, 200), (3, 0.6, 0, 50)]
+
+
+def test_promise_question_favours_promise_passages(real_searcher, monkeypatch):
+    from retrieval import tuning
+    from retrieval.promises import find_promises, promise_overlap
+
+    promises = find_promises(real_searcher.iter_documents())
+    question = "Wat heeft de staatssecretaris toegezegd over de aanpak van klanten van minderjarige prostituees?"
+
+    def promise_share(k=5):
+        results = real_searcher.search(question, k=k).results
+        return sum(promise_overlap(p.doc_id, p.start, p.end, promises) for p in results) / k
+
+    favoured = promise_share()
+    monkeypatch.setattr(tuning, "PROMISE_QUESTION_WEIGHT", 1.0)
+    neutral = promise_share()
+    assert favoured > neutral and favoured >= 0.6, (favoured, neutral)
