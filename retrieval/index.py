@@ -240,7 +240,8 @@ def promise_rows(documents, chunks) -> list[int]:
     for p in find_promises(documents):
         if p.kind == "promise":
             spans.setdefault(p.doc_id, []).append((p.start, p.end))
-    return [i for i, c in enumerate(chunks) if any(s < c.end and c.start < e for s, e in spans.get(c.doc_id, ()))]
+    return [i for i, c in enumerate(chunks)
+            if any(s < c.end and c.start < e for s, e in spans.get(c.doc_id, ()))]
 
 
 def _swap(new: Path, folder: Path) -> None:

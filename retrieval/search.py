@@ -202,7 +202,9 @@ class Searcher:
             elif mode == "dense":
                 best = int(rows[np.argmax(self._ix.dense.score_rows(qvec, rows))])
             else:
-                best = int(rows[np.argmax(self._hybrid(qvec, rows, raw, bound, lang, bool(tokens), promise_q))])
+                fused = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens),
+                                     promises.is_promise_question(question))
+                best = int(rows[np.argmax(fused)])
             top.append((best, float(tuning.NUMBER_MATCH_SCORE)))
         taken = {r for r, _ in top}
         return top + [c for c in candidates if c[0] not in taken]

@@ -272,7 +272,8 @@ def test_promise_question_favours_promise_passages(real_searcher, monkeypatch):
     from retrieval.promises import find_promises, promise_overlap
 
     promises = find_promises(real_searcher.iter_documents())
-    question = "Wat heeft de staatssecretaris toegezegd over de aanpak van klanten van minderjarige prostituees?"
+    question = ("Wat heeft de staatssecretaris toegezegd over de aanpak van klanten van "
+                "minderjarige prostituees?")
 
     def promise_share(k=5):
         results = real_searcher.search(question, k=k).results
