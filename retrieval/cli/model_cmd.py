@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         if args.rebuild or problem:
             if problem and problem != "not built yet":
                 _say(f"model folder damaged: {problem}")
-            cache.ensure_default_model(args.cache, rebuild=True, progress=_say)
+            cache.ensure_default_model(args.cache, rebuild=True, progress=_say,
+                                       reason="rebuild requested" if args.rebuild else problem)
     elif args.rebuild:
         _say("--rebuild only applies to the default model; nothing rebuilt")
 
