@@ -32,7 +32,8 @@ def _index_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
         if stored.get("model_id") != model_id:
             return {}
         keys = stored["keys"]
-        vectors = DenseIndex.load(folder).vectors
+        dense = DenseIndex.load(folder)  # keep it alive: `vectors` is a view into its memory
+        vectors = dense.vectors
         if len(keys) != len(vectors):
             return {}
         return {k: vectors[i].copy() for i, k in enumerate(keys)}

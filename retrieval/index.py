@@ -207,7 +207,9 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
         DenseIndex.build(vectors, embedder.dimension).save(tmp)
         (tmp / KEYS).write_text(json.dumps({"model_id": embedder.model_id, "keys": keys}), "utf-8")
         LexicalIndex.build([tokenize(t) for t in texts]).save(tmp / LEXICAL)
-        (tmp / PROMISES).write_text(json.dumps({"rows": promise_rows(documents, chunks)}), "utf-8")
+        spans = promise_spans(documents, _previous_promise_spans(folder) if use_cache else {})
+        rows = promise_rows(chunks, spans)
+        (tmp / PROMISES).write_text(json.dumps({"rows": rows, "docs": spans}), "utf-8")
         manifest = {
             "format": FORMAT_VERSION,
             "model_id": embedder.model_id,
@@ -232,16 +234,42 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
                         tuple(loaded.skipped), time.perf_counter() - began)
 
 
-def promise_rows(documents, chunks) -> list[int]:
-    """Rows of the chunks that overlap a promise sentence, so search can favour them for promise questions."""
-    from retrieval.promises import find_promises
+def _doc_key(doc) -> str:
+    """What promise detection depends on: the text and the metadata (actor, type, date)."""
+    return text_key(doc.text + "\x00" + repr(doc.meta))
 
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for p in find_promises(documents):
-        if p.kind == "promise":
-            spans.setdefault(p.doc_id, []).append((p.start, p.end))
+
+def _previous_promise_spans(folder: Path) -> dict[str, dict]:
+    try:
+        return json.loads((Path(folder) / PROMISES).read_text("utf-8")).get("docs") or {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def promise_spans(documents, previous: dict[str, dict]) -> dict[str, dict]:
+    """{doc_id: {"key", "spans"}}: where each document makes promises (retrieval.promises).
+
+    Detection reads whole documents (seconds for a large corpus), so an unchanged document keeps
+    its spans from the previous build: adding one letter does not re-read all the others.
+    """
+    from retrieval.promises import promises_in
+
+    out: dict[str, dict] = {}
+    for doc in documents:
+        key = _doc_key(doc)
+        old = previous.get(doc.doc_id)
+        if isinstance(old, dict) and old.get("key") == key:
+            out[doc.doc_id] = old
+            continue
+        found = [[p.start, p.end] for p in promises_in(doc) if p.kind == "promise"]
+        out[doc.doc_id] = {"key": key, "spans": found}
+    return out
+
+
+def promise_rows(chunks, spans: dict[str, dict]) -> list[int]:
+    """Rows of the chunks that overlap a promise sentence, so search can favour them for promise questions."""
     return [i for i, c in enumerate(chunks)
-            if any(s < c.end and c.start < e for s, e in spans.get(c.doc_id, ()))]
+            if any(s < c.end and c.start < e for s, e in spans.get(c.doc_id, {}).get("spans", ()))]
 
 
 def _swap(new: Path, folder: Path) -> None:

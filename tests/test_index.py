@@ -237,3 +237,21 @@ def test_promise_rows_are_stored_and_an_index_without_them_is_updated(tmp_path):
     again = open_([corpus], tmp_path / "ix", fake)
     assert again.report.action == "updated" and fake.calls == []  # no re-embedding, just the rows
     assert json.loads((tmp_path / "ix" / "promise_rows.json").read_text())["rows"] == rows
+
+
+def test_promise_detection_reads_only_changed_documents(tmp_path, monkeypatch):
+    import retrieval.promises as promises
+
+    corpus = write_corpus(tmp_path / "c")
+    fake = FakeEmbedder()
+    open_([corpus], tmp_path / "ix", fake)
+    seen = []
+    real = promises.promises_in
+    def counting(doc, *args, **kwargs):
+        seen.append(doc.doc_id)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(promises, "promises_in", counting)
+    (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting in de land- en tuinbouw wordt onderzocht.", "utf-8")
+    assert open_([corpus], tmp_path / "ix", fake).report.action == "updated"
+    assert seen == ["arbeid"]
