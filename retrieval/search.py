@@ -39,6 +39,9 @@ class Searcher:
         self.documents: dict[str, DocInfo] = {d.doc_id: d for d in store.docs}
         self.doc_types: list[str] = sorted({d.doc_type for d in store.docs if d.doc_type})
         self._footnote = np.array([kind == "footnote" for kind in store.chunk_kind], dtype=bool)
+        self._doc_chunks = np.bincount(store.chunk_doc, minlength=len(store.docs)).astype(np.float32)[
+            store.chunk_doc] if len(store) else np.zeros(0, np.float32)
+        self._chunk_chars = (store.chunk_end - store.chunk_start).astype(np.float32)
         self._promise = np.zeros(len(store), dtype=bool)
         self._promise[np.asarray(loaded.promise_rows, dtype=np.int64)] = True
         self._rows_of_doc: dict[int, np.ndarray] = {}
@@ -168,11 +171,18 @@ class Searcher:
         low, high = tuning.DENSE_RANGE
         dense = fusion.dense_normalised(self._ix.dense.score_rows(qvec, rows), low, high)
         lexical = self._ix.lexical.normalised(raw[rows], bound)
+        if tuning.LEXICAL_NORM == "max" and len(rows) and lexical.max() > 0:
+            lexical = lexical / lexical.max()
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
         weight = float(tuning.DENSE_WEIGHT[lang]) if has_terms else 1.0
         fused = fusion.fuse(dense, lexical, weight)
-        # A footnote names its sources in the question's words but rarely answers it.
+        # Priors (retrieval/tuning.py): a footnote names its sources in the question's words but
+        # rarely answers it; a report of 1,700 chunks holds many near-misses by sheer number, so
+        # each of its chunks needs more evidence than a letter's; a scrap of a chunk (a heading,
+        # a table cell) matches the topic without saying anything.
         fused = np.where(self._footnote[rows], fused * float(tuning.FOOTNOTE_WEIGHT), fused)
+        fused = fused / (1.0 + float(tuning.DOC_SIZE_PRIOR) * np.log(np.maximum(self._doc_chunks[rows], 1.0)))
+        fused = fused * np.minimum(1.0, self._chunk_chars[rows] / 300.0) ** float(tuning.SHORT_CHUNK_PRIOR)
         if promise_q:  # "Wat heeft de minister toegezegd …?": passages holding a promise go first
             fused = np.where(self._promise[rows], fused, fused * float(tuning.PROMISE_QUESTION_WEIGHT))
         return fused

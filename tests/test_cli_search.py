@@ -41,7 +41,10 @@ def test_index_command_builds_then_reports_up_to_date(env, capsys):
 def test_search_human_output(env, capsys):
     assert main(["search", "arbeidsuitbuiting in kassen", "--k", "1"]) == 0
     out, err = capsys.readouterr()
-    first, source = out.splitlines()[:2]
+    lines = out.splitlines()
+    if lines[0].startswith("(no passage clears"):  # the fake embedder's scores are low: weak match
+        lines = lines[1:]
+    first, source = lines[:2]
     assert first.startswith("1. ") and "(undated) [score " in first
     assert source.startswith("   source: ") and source.endswith("arbeid.txt") and "Arbeidsinspectie" in out
     assert "index rebuilt" in err and "Arbeidsinspectie" not in err
