@@ -51,7 +51,8 @@ bench-scale: model
 
 # Debian's Chromium and ChromeDriver for the real-browser test (needs root or sudo).
 browser:
-	@if command -v chromium >/dev/null 2>&1; then echo "chromium present"; else \
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		echo "chromium and chromedriver present"; else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; fi
 

@@ -1,0 +1,354 @@
+"""Bronwijzer's chat page: ask in Dutch or English, get verbatim passages with their sources.
+
+Only the retrieval API is used: `Searcher` for search and document text, and the helpers in
+retrieval.citations / highlight / share / app_text for everything a person reads, so the page
+holds layout only. Model and index load once per server process (st.cache_resource); the
+conversation lives in st.session_state per browser session; the last question and its filters
+live in the URL, so a link reopens the same answer, and `?doc=&start=&end=` opens one passage
+in its document. Document text is only ever shown escaped (see retrieval.highlight).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from retrieval import citations, highlight, share
+from retrieval.app_text import LANGUAGE_NAMES, strings, warning_text
+from retrieval.citations import escape_markdown as md
+from retrieval.config import Settings
+from retrieval.errors import BronwijzerError, QueryError
+from retrieval.records import Filters
+
+DEFAULT_SHOWN = 3  # passages per answer unless asked for more
+MORE_STEP = 3
+MAX_PASSAGES = 20  # fetched per question; "more" shows from these without searching again
+CONTEXT_CHARS = 1200
+DATE_SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
+BADGE = {"strong": "green", "possible": "orange", "weak": "gray"}
+HERE = Path(__file__).resolve().parent
+WIDGET_KEYS = ("ui_lang", "f_since", "f_until", "f_types", "f_docs", "f_undated", "ui_n")
+
+# Emoji, not :material/…: icons: Streamlit fetches a material favicon from fonts.gstatic.com.
+st.set_page_config(page_title="Bronwijzer", page_icon="📚", layout="centered")
+ss = st.session_state
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str):
+    """The Searcher, once per server process and settings: the index is built or brought up to date
+    first, and the model is loaded and run once so the first question does not pay for that."""
+    from retrieval.search import Searcher
+
+    searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, update=True)
+    if hasattr(searcher.embedder, "load"):
+        searcher.embedder.load()
+    searcher.search("opvang van slachtoffers", k=1)
+    return searcher
+
+
+@st.cache_resource(show_spinner=False)
+def _opened() -> set:
+    """Settings whose Searcher is loaded in this process (so only the first page view shows a status)."""
+    return set()
+
+
+def get_searcher(t: dict[str, str]):
+    settings = Settings.resolve()
+    key = (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype)
+    if key in _opened():
+        return load_searcher(*key)
+    with st.status(t["loading"]) as status:
+        try:
+            searcher = load_searcher(*key)
+        except Exception:
+            status.update(state="error")
+            raise
+        rep = searcher.report
+        if rep is not None and rep.action != "fresh":
+            label = t["index_updated"].format(reason=rep.reason, documents=rep.documents, chunks=rep.chunks,
+                                              embedded=rep.embedded, seconds=rep.seconds)
+        else:
+            label = t["index_fresh"].format(documents=len(searcher.documents),
+                                            chunks=searcher.manifest.get("chunks", "?"))
+        if rep is not None and rep.skipped:
+            status.write(t["skipped"].format(n=len(rep.skipped)))
+        status.update(label=label, state="complete")
+    _opened().add(key)
+    return searcher
+
+
+# --- session and URL ---------------------------------------------------------------------------------
+
+def init_session(searcher) -> None:
+    """First run of a browser session: widgets start from the link; its question is asked once."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    if "history" not in ss:
+        shared = share.read_shared(params, searcher.doc_types, searcher.documents, MAX_PASSAGES)
+        ss.history, ss.next_turn, ss.pending = [], 1, shared.question
+        ss.link_defaults = {
+            "f_since": share.parse_day(shared.filters.since),
+            "f_until": share.parse_day(shared.filters.until),
+            "f_types": list(shared.filters.doc_types), "f_docs": list(shared.filters.doc_ids),
+            "f_undated": shared.filters.include_undated, "ui_n": shared.n or DEFAULT_SHOWN,
+        }
+    # Streamlit forgets a widget's value on pages that do not show it (Toezeggingen); restore it.
+    kept = ss.get("kept", {})
+    for key, value in ss.link_defaults.items():
+        ss.setdefault(key, kept.get(key, value))
+
+
+def keep_choices() -> None:
+    """Remember the sidebar choices outside the widgets, for the way back from another page."""
+    ss.kept = {k: ss[k] for k in WIDGET_KEYS if k in ss}
+
+
+def current_filters() -> Filters:
+    return Filters(
+        since=ss.f_since.isoformat() if ss.f_since else None,
+        until=ss.f_until.isoformat() if ss.f_until else None,
+        doc_types=tuple(ss.f_types), doc_ids=tuple(ss.f_docs), include_undated=bool(ss.f_undated),
+    )
+
+
+def sync_url(lang: str) -> None:
+    """Keep the URL on the last answer (question and its filters) and on the open passage, if any."""
+    last = next((turn for turn in reversed(ss.history) if turn["response"] is not None), None)
+    wanted = share.share_params(last["question"] if last else None, last["filters"] if last else Filters(),
+                                lang, ss.ui_n, DEFAULT_SHOWN)
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    for key in share.CONTEXT_KEYS:
+        if key in st.query_params:
+            wanted[key] = st.query_params.get_all(key)
+    if wanted != {k: st.query_params.get_all(k) for k in st.query_params}:
+        st.query_params.from_dict(wanted)
+
+
+def clear_history() -> None:
+    ss.history, ss.pending = [], None
+
+
+def show_more(turn_id: int) -> None:
+    for turn in ss.history:
+        if turn["id"] == turn_id:
+            turn["more"] += MORE_STEP
+
+
+def close_context() -> None:
+    for key in share.CONTEXT_KEYS:
+        st.query_params.pop(key, None)
+
+
+# --- asking ------------------------------------------------------------------------------------------
+
+def ask(searcher, question: str, filters: Filters) -> None:
+    """Search once and keep the response in the session; messages are stored as keys, so they follow
+    a later language switch."""
+    turn = {"id": ss.next_turn, "question": question, "filters": filters, "response": None, "error": None,
+            "notes": [], "seconds": 0.0, "more": 0, "marks": {}}
+    ss.next_turn += 1
+    text = question.strip()
+    if len(text) > share.MAX_QUESTION_CHARS:
+        text = text[: share.MAX_QUESTION_CHARS]
+        turn["notes"].append(("too_long", {"n": share.MAX_QUESTION_CHARS}))
+    began = time.perf_counter()
+    if not text:
+        turn["error"] = ("empty", {})
+    else:
+        try:
+            turn["response"] = searcher.search(text, k=MAX_PASSAGES, mode="hybrid", filters=filters)
+        except QueryError as exc:
+            turn["error"] = ("query_error", {"error": str(exc)})
+    turn["seconds"] = time.perf_counter() - began
+    ss.history.append(turn)
+
+
+# --- showing -----------------------------------------------------------------------------------------
+
+def doc_name(searcher, doc_id: str, lang: str) -> str:
+    info = searcher.documents[doc_id]
+    title = citations.one_line(info.title) or doc_id
+    title = title if len(title) <= 70 else title[:69] + "…"
+    return f"{title} ({citations.date_label(info, lang, short=True)})"
+
+
+def meta_caption(item, t: dict[str, str], lang: str) -> str:
+    """The card's metadata as one caption of escaped lines: date, type and number; author and
+    organisation; section, page and footnote; and the file when the source is not a web address."""
+    one = citations.one_line
+    heading, page = getattr(item, "heading", ""), getattr(item, "page", None)
+    source = getattr(item, "source", None) or getattr(item, "path", None)
+    lines = [
+        [citations.date_label(item, lang), one(item.doc_type), one(item.number)],
+        [f"{t['author']}: {one(item.author)}" if item.author else "",
+         f"{t['organisation']}: {one(item.organisation)}" if item.organisation else ""],
+        [f"{t['section']}: {one(heading)}" if heading else "", t["page"].format(page=page) if page else "",
+         t["footnote"] if getattr(item, "kind", "") == "footnote" else ""],
+        [f"{t['file']}: {Path(source).name}" if source and not citations.source_url(item) else ""],
+    ]
+    return "  \n".join(md(" · ".join(p for p in line if p)) for line in lines if any(line))
+
+
+def source_link(item, t: dict[str, str]) -> None:
+    url = citations.source_url(item)
+    if url:
+        st.link_button(t["source"], url, type="tertiary", icon=":material/open_in_new:")
+
+
+def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str) -> None:
+    level = citations.relevance(p.score, resp.threshold, resp.abstained)
+    words = citations.RELEVANCE_WORDS[lang][level]
+    with st.container(border=True, key=f"card-{turn_id}-{p.rank}"):
+        st.markdown(f"**{p.rank}\\. {md(citations.one_line(p.title) or p.doc_id)}** "
+                    f":{BADGE[level]}-badge[{words}]")
+        st.caption(meta_caption(p, t, lang))
+        source_link(p, t)
+        st.html(highlight.render_html(p.text, strong=marks, css_class="bw-passage"))
+        with st.expander(t["context"], icon=":material/article:"):
+            text = searcher.document_text(p.doc_id)
+            a, b = highlight.context_window(text, p.start, p.end, CONTEXT_CHARS)
+            st.html(highlight.render_html(text[a:b], strong=highlight.shift(marks, p.start - a),
+                                          light=[(p.start - a, p.end - a)], css_class="bw-context"))
+        with st.expander(t["copy"], icon=":material/content_copy:"):
+            st.code(citations.format_citation(p, lang=lang), language=None, wrap_lines=True)
+            st.caption(t["copy_help"])
+
+
+def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
+    if turn["error"]:
+        key, args = turn["error"]
+        st.warning(t[key].format(**{k: md(str(v)) for k, v in args.items()}))
+        return
+    resp = turn["response"]
+    for key, args in turn["notes"]:
+        st.warning(t[key].format(**args))
+    for warning in resp.warnings:
+        st.warning(md(warning_text(warning, lang)))
+    titles = {d: info.title or d for d, info in searcher.documents.items()}
+    st.caption(md(t["active_filters"].format(filters=citations.describe_filters(resp.filters, lang, titles))))
+    if not resp.results:
+        st.info(t["no_results"])
+        return
+    if resp.abstained:
+        st.warning(t["abstain"], icon=":material/help:")
+    shown = resp.results[: min(len(resp.results), ss.ui_n + turn["more"])]
+    missing = [p for p in shown if p.rank not in turn["marks"]]
+    if missing:
+        # No model call for the highlights of weak passages: they do not answer the question anyway.
+        embedder = None if resp.abstained else searcher.embedder
+        found = highlight.highlight_passages([p.text for p in missing], resp.question, embedder)
+        turn["marks"].update({p.rank: spans for p, spans in zip(missing, found, strict=True)})
+    for p in shown:
+        render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
+    if len(shown) < len(resp.results):
+        st.button(t["more"], key=f"more-{turn['id']}", on_click=show_more, args=(turn["id"],),
+                  icon=":material/expand_more:")
+    params = share.share_params(turn["question"], turn["filters"], lang, ss.ui_n, DEFAULT_SHOWN)
+    link = share.answer_link(params)
+    st.caption(f"{md(t['took'].format(n=len(shown), seconds=turn['seconds']))} · [{t['share']}]({link})")
+
+
+def render_context(searcher, t: dict[str, str], lang: str) -> None:
+    """`?doc=&start=&end=`: that passage, marked, in the text around it."""
+    try:
+        link = share.read_context({k: st.query_params.get_all(k) for k in share.CONTEXT_KEYS})
+    except ValueError:
+        link = False
+    if link is None:
+        return
+    info = searcher.documents.get(link.doc_id) if link else None
+    text = searcher.document_text(link.doc_id) if info else None
+    with st.container(border=True, key="context-view"):
+        st.subheader(t["context_title"])
+        if not info or not share.context_is_valid(link, text):
+            st.warning(t["bad_link"])
+        else:
+            st.markdown(f"**{md(citations.one_line(info.title) or info.doc_id)}**")
+            st.caption(meta_caption(info, t, lang))
+            source_link(info, t)
+            a, b = highlight.context_window(text, link.start, link.end, CONTEXT_CHARS)
+            st.html(highlight.render_html(text[a:b], strong=[(link.start - a, link.end - a)],
+                                          css_class="bw-context"))
+            with st.expander(t["copy"], icon=":material/content_copy:"):
+                st.code(citations.format_citation(info, text[link.start : link.end], lang), language=None,
+                        wrap_lines=True)
+        st.button(t["context_close"], on_click=close_context, key="close-context", icon=":material/close:")
+
+
+def sidebar(searcher, t: dict[str, str], lang: str) -> None:
+    with st.sidebar:
+        st.radio(t["language"], list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, key="ui_lang",
+                 horizontal=True)
+        st.header(t["filters"])
+        st.date_input(t["since"], value=None, key="f_since", **DATE_SPAN)
+        st.date_input(t["until"], value=None, key="f_until", **DATE_SPAN)
+        st.multiselect(t["types"], searcher.doc_types, key="f_types", placeholder=t["choose"])
+        st.multiselect(t["docs"], sorted(searcher.documents), key="f_docs", placeholder=t["choose"],
+                       format_func=lambda d: doc_name(searcher, d, lang))
+        st.toggle(t["undated"], key="f_undated", help=t["undated_help"])
+        st.number_input(t["n"], min_value=1, max_value=MAX_PASSAGES, step=1, key="ui_n")
+        st.button(t["clear"], on_click=clear_history, key="clear", icon=":material/delete:")
+        manifest = searcher.manifest
+        st.caption(md(t["index_info"].format(documents=manifest.get("documents", len(searcher.documents)),
+                                             chunks=manifest.get("chunks", "?"),
+                                             model=manifest.get("model_id", "?"))))
+
+
+def interface_language() -> str:
+    """The session's language: its choice, else the link's `lang`, else Dutch."""
+    if ss.get("ui_lang") not in LANGUAGE_NAMES:
+        wanted = ss.get("kept", {}).get("ui_lang") or st.query_params.get("lang")
+        ss.ui_lang = wanted if wanted in LANGUAGE_NAMES else "nl"
+    return ss.ui_lang
+
+
+def chat_page() -> None:
+    lang = interface_language()
+    t = strings(lang)
+    st.title("Bronwijzer")
+    st.caption(t["subtitle"])
+    try:
+        searcher = get_searcher(t)
+    except (BronwijzerError, ValueError) as exc:
+        st.error(t["load_error"].format(error=md(str(exc))))
+        st.stop()
+    init_session(searcher)
+    sidebar(searcher, t, lang)
+    keep_choices()
+    prompt = st.chat_input(t["ask"], max_chars=share.MAX_QUESTION_CHARS, key="ask")
+    try:
+        if ss.pending:
+            question, ss.pending = ss.pending, None
+            ask(searcher, question, current_filters())
+        if prompt is not None:
+            ask(searcher, prompt, current_filters())
+        render_context(searcher, t, lang)
+        if not ss.history:
+            st.caption(t["welcome"])
+        for turn in ss.history:
+            with st.chat_message("user"):
+                st.markdown(md(turn["question"]) or " ")
+            with st.chat_message("assistant"):
+                render_answer(searcher, turn, t, lang)
+    except BronwijzerError as exc:
+        st.error(md(str(exc)))
+        st.stop()
+    sync_url(lang)
+
+
+def main() -> None:
+    """The chat page first (at `/`, where `?doc=&start=&end=` links land), then the Toezeggingen page."""
+    t = strings(interface_language())
+    st.navigation([
+        st.Page(chat_page, title=t["chat_page"], icon=":material/forum:", default=True),
+        st.Page(HERE / "pages" / "1_Toezeggingen.py", title="Toezeggingen", icon=":material/assignment:",
+                url_path="Toezeggingen"),
+    ]).run()
+
+
+main()

@@ -1,0 +1,128 @@
+"""The chat page's interface words, Dutch first, English selectable. Words about passages themselves
+(dates, relevance, filters) live in retrieval.citations so the CLI can use them too."""
+
+from __future__ import annotations
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "nl": {
+        "subtitle": "Letterlijke passages uit Kamerstukken over mensenhandel. Elk citaat staat woordelijk "
+                    "in de bron; Bronwijzer vat niets samen en verzint niets.",
+        "ask": "Stel een vraag, in het Nederlands of Engels …",
+        "loading": "Model en index laden … (een verouderde index wordt nu bijgewerkt)",
+        "index_fresh": "Index is actueel: {documents} documenten, {chunks} passages.",
+        "index_updated": "Index bijgewerkt ({reason}): {documents} documenten, {chunks} passages, "
+                         "{embedded} nieuw ingebed, in {seconds:.0f} s.",
+        "load_error": "Bronwijzer kan niet starten: {error}",
+        "skipped": "{n} bestand(en) overgeslagen bij het inlezen.",
+        "filters": "Filters",
+        "since": "Vanaf",
+        "until": "Tot en met",
+        "types": "Documentsoort",
+        "docs": "Documenten",
+        "undated": "Ongedateerde documenten meenemen",
+        "undated_help": "Bij een datumfilter vallen documenten zonder datum anders weg.",
+        "n": "Passages per antwoord",
+        "clear": "Gesprek wissen",
+        "language": "Taal / Language",
+        "index_info": "{documents} documenten · {chunks} passages · {model}",
+        "active_filters": "Filters: {filters}",
+        "abstain": "De documenten lijken deze vraag niet te beantwoorden. Hieronder staan de passages die "
+                   "er het dichtst bij komen; ze zijn zwak en geven waarschijnlijk geen antwoord.",
+        "no_results": "Geen passages gevonden bij deze filters.",
+        "more": "Meer passages",
+        "context": "Omringende tekst",
+        "copy": "Citaat kopiëren",
+        "copy_help": "Het kopieer-icoon staat rechtsboven in het vak; het citaat bevat de letterlijke tekst.",
+        "source": "Bron openen",
+        "file": "bestand",
+        "section": "Sectie",
+        "footnote": "voetnoot",
+        "author": "Auteur",
+        "organisation": "Organisatie",
+        "empty": "De vraag is leeg. Typ een vraag om te zoeken.",
+        "too_long": "De vraag was erg lang; alleen de eerste {n} tekens zijn gebruikt.",
+        "query_error": "Deze zoekopdracht kan niet: {error}",
+        "truncated": "De vraag is langer dan het model kan lezen; alleen het begin is gebruikt.",
+        "warning": "Let op: {warning}",
+        "context_title": "Passage in context",
+        "context_close": "Sluiten",
+        "bad_link": "Deze link verwijst niet naar een bestaande passage.",
+        "share": "Link naar dit antwoord",
+        "took": "{n} passages · {seconds:.2f} s",
+        "welcome": "Stel hieronder een vraag. Voorbeeld: *Hoe betrekt het kabinet ervaringsdeskundigen bij "
+                   "de aanpak van seksuele uitbuiting?*",
+        "page": "p. {page}",
+        "choose": "Kies …",
+        "chat_page": "Zoeken",
+    },
+    "en": {
+        "subtitle": "Verbatim passages from Dutch parliamentary documents on human trafficking. Every quote "
+                    "is word for word from the source; Bronwijzer summarises nothing and makes nothing up.",
+        "ask": "Ask a question, in Dutch or English …",
+        "loading": "Loading model and index … (a stale index is being updated now)",
+        "index_fresh": "Index is up to date: {documents} documents, {chunks} passages.",
+        "index_updated": "Index updated ({reason}): {documents} documents, {chunks} passages, "
+                         "{embedded} newly embedded, in {seconds:.0f} s.",
+        "load_error": "Bronwijzer cannot start: {error}",
+        "skipped": "{n} file(s) skipped while reading.",
+        "filters": "Filters",
+        "since": "From",
+        "until": "Up to and including",
+        "types": "Document type",
+        "docs": "Documents",
+        "undated": "Include undated documents",
+        "undated_help": "Otherwise a date filter leaves out documents without a date.",
+        "n": "Passages per answer",
+        "clear": "Clear conversation",
+        "language": "Taal / Language",
+        "index_info": "{documents} documents · {chunks} passages · {model}",
+        "active_filters": "Filters: {filters}",
+        "abstain": "The documents do not seem to answer this question. Below are the closest passages; "
+                   "they are weak and probably do not answer it.",
+        "no_results": "No passages found with these filters.",
+        "more": "More passages",
+        "context": "Surrounding text",
+        "copy": "Copy citation",
+        "copy_help": "The copy icon is at the top right of the box; the citation holds the verbatim text.",
+        "source": "Open source",
+        "file": "file",
+        "section": "Section",
+        "footnote": "footnote",
+        "author": "Author",
+        "organisation": "Organisation",
+        "empty": "The question is empty. Type a question to search.",
+        "too_long": "The question was very long; only its first {n} characters were used.",
+        "query_error": "This search is not possible: {error}",
+        "truncated": "The question is longer than the model can read; only its beginning was used.",
+        "warning": "Note: {warning}",
+        "context_title": "Passage in context",
+        "context_close": "Close",
+        "bad_link": "This link does not point to an existing passage.",
+        "share": "Link to this answer",
+        "took": "{n} passages · {seconds:.2f} s",
+        "welcome": "Ask a question below. Example: *How does the government involve people with lived "
+                   "experience in tackling sexual exploitation?*",
+        "page": "p. {page}",
+        "choose": "Choose …",
+        "chat_page": "Search",
+    },
+}
+
+# Library warnings (English, from retrieval.search) that the page says in its own words.
+KNOWN_WARNINGS = {"the question is longer than the model can read": "truncated"}
+
+
+def strings(lang: str) -> dict[str, str]:
+    """The interface words for `lang` ("nl" for anything unknown)."""
+    return STRINGS.get(lang, STRINGS["nl"])
+
+
+def warning_text(warning: str, lang: str) -> str:
+    """A library warning in the interface language when it is a known one, else as the library said it."""
+    words = strings(lang)
+    for prefix, key in KNOWN_WARNINGS.items():
+        if warning.startswith(prefix):
+            return words[key]
+    return words["warning"].format(warning=warning)

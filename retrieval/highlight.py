@@ -1,0 +1,275 @@
+"""Showing a verbatim passage: its sentences, the ones that best match the question, the text around it,
+and safe HTML for all of that.
+
+Offsets always refer to the text as stored, so a highlight or a context window can be mapped back to
+`document_text(doc_id)[start:end]`. The HTML is built from escaped text only: a document's own `<script>`
+or `[link](…)` is shown as those characters, never run or followed. Markup that is part of a document's
+text (markdown emphasis, `<sup>` footnote marks, `^{de}`) is shown in a clean reading form; callers that
+copy text take the verbatim slice, never this HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+Span = tuple[int, int]
+
+# --- sentences ---------------------------------------------------------------------------------------
+
+_END = re.compile(r"[.!?…][\"'»”’)\]]*(?=\s)")
+_BLANK = re.compile(r"\n[ \t]*\n")
+_ITEM = re.compile(r"\n(?=[ \t]*(?:[-•–*]|\d{1,2}[.)]|[a-z][.)])[ \t])")
+_STARTS = re.compile(r"\s+[\"'«“‘(\[]?[A-ZÀ-Ý0-9•–-]")
+# Words after which a full stop does not end a sentence ("nr. 181", "art. 273f", "o.a. de").
+_ABBREVIATIONS = frozenset(
+    "nr nrs art jl blz bijv bv ca dhr mevr mr dr drs ir ing prof vgl zgn resp incl excl max min etc "
+    "o.a m.b.t t.a.v i.v.m d.w.z e.d e.a z.g.a.n p pp e.g i.e cf no vs st jr".split()
+)
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """(start, end) of each sentence, without surrounding whitespace. Paragraphs, list items and
+    full stops before a capital or a number end a sentence; abbreviations and initials do not;
+    hard-wrapped lines inside a sentence stay together."""
+    cuts = {0, len(text)}
+    cuts.update(m.start() for m in _BLANK.finditer(text))
+    cuts.update(m.start() for m in _ITEM.finditer(text))
+    for m in _END.finditer(text):
+        if not _STARTS.match(text, m.end()):
+            continue
+        word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12) : m.start()])
+        if m.group(0)[0] == "." and word:
+            w = word.group(1).lower().strip(".")
+            if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue
+        cuts.add(m.end())
+    spans = []
+    bounds = sorted(cuts)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            spans.append((a + lead, a + trail))
+    return spans
+
+
+# --- matching the question ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+_STOP = frozenset(
+    # Dutch
+    "aan als bij dan dat deze die dit door een enige geen haar heb heeft hebben het hoe hun ik ook "
+    "kan kunnen maar meer met mijn naar niet nog of om onder ons onze op over te tot uit van voor waar "
+    "wat welk welke wie wij wordt worden zal zijn zich zij zo zou zouden de en er in is ze je u was "
+    "waren wel doet doen gaat moet moeten wil willen daar hier toe ten ter "
+    # English
+    "the and are for from has have how into its not that their them then there these they this was "
+    "were what when where which who why will with does did can could should would about been being "
+    "our out than any all".split()
+)
+KEY_LENGTH = 6  # a crude stem: "betrekt" and "betrekken" share "betrek"
+MAX_LENGTH_GAP = 3  # ... but "ervaringen" is not "ervaringsdeskundigen"
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower())
+            if w not in _STOP and (len(w) >= 3 or (w.isdigit() and len(w) >= 2))}
+
+
+def _match(word: str, have: set[str], stems: dict[str, list[int]]) -> float:
+    """1 for the word itself, 0.7 for a close variant (same stem, about as long), else 0."""
+    if word in have:
+        return 1.0
+    lengths = stems.get(word[:KEY_LENGTH], ())
+    return 0.7 if any(abs(n - len(word)) <= MAX_LENGTH_GAP for n in lengths) else 0.0
+
+
+def _stems(words: set[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for w in words:
+        out.setdefault(w[:KEY_LENGTH], []).append(len(w))
+    return out
+
+
+def overlap_scores(text: str, spans: Sequence[Span], question: str) -> list[float]:
+    """Per sentence: the question's content words it contains, or close variants of them. Long
+    words count much more (Dutch compounds such as "ervaringsdeskundigen" carry the topic); very
+    long sentences are lightly discounted."""
+    wanted = _words(question)
+    scores = []
+    for a, b in spans:
+        have = _words(text[a:b])
+        stems = _stems(have)
+        matched = sum(_match(w, have, stems) * min(len(w), 20) ** 1.5 for w in wanted)
+        scores.append(matched / (1.0 + 0.01 * len(have)))
+    return scores
+
+
+def shared_words(text: str, question: str) -> int:
+    """How many of the question's content words (or close variants) the text contains."""
+    have = _words(text)
+    stems = _stems(have)
+    return sum(_match(w, have, stems) > 0 for w in _words(question))
+
+
+def best_sentences(text: str, question: str, limit: int = 2, vectors: tuple | None = None) -> list[Span]:
+    """The sentence(s) of `text` that best match the question, in text order (at most `limit`).
+
+    Word overlap decides by default. With `vectors` = (question vector, one vector per sentence of
+    `sentence_spans(text)`, L2-normalised) similarity decides and overlap breaks ties, which is what
+    an English question over Dutch text needs. Returns [] when nothing matches at all.
+    """
+    spans = sentence_spans(text)
+    if not spans:
+        return []
+    overlap = overlap_scores(text, spans, question)
+    if vectors is not None:
+        qvec, svecs = vectors
+        sims = np.asarray(svecs, dtype=np.float32) @ np.asarray(qvec, dtype=np.float32)
+        scores = [float(s) + 0.01 * o for s, o in zip(sims, overlap, strict=True)]
+        floor = -np.inf
+    else:
+        scores = overlap
+        floor = 0.0
+    # Headings and other fragments of a word or two are poor highlights when a real sentence exists.
+    long_enough = [len(_WORD.findall(text[a:b])) >= 4 for a, b in spans]
+    order = sorted(range(len(spans)), key=lambda i: (not long_enough[i], -scores[i], i))
+    best = scores[order[0]]
+    if best <= floor:
+        return []
+    chosen = [order[0]]
+    for i in order[1:limit]:
+        if long_enough[i] and scores[i] > floor and _close(scores[i], best, vectors is not None):
+            chosen.append(i)
+    return [spans[i] for i in sorted(chosen)]
+
+
+def _close(score: float, best: float, by_vectors: bool) -> bool:
+    return score >= best - 0.02 if by_vectors else score >= 0.75 * best
+
+
+def needs_vectors(text: str, question: str, min_words: int = 1) -> bool:
+    """True when word overlap cannot pick a sentence (fewer than `min_words` shared words in the best
+    sentence): typically an English question over a Dutch passage. Only then is the model asked."""
+    best = max((shared_words(text[a:b], question) for a, b in sentence_spans(text)), default=0)
+    return best < min_words
+
+
+def highlight_passages(texts: Sequence[str], question: str, embedder=None,
+                       limit: int = 2) -> list[list[Span]]:
+    """best_sentences for several passages at once. Passages that share too few words with the
+    question are matched by meaning instead when an embedder is given: their sentences and the
+    question go to the model in one batch (tens of milliseconds for a page of results)."""
+    vectors: dict[int, tuple] = {}
+    need = [i for i, t in enumerate(texts) if needs_vectors(t, question)] if embedder is not None else []
+    if need:
+        spans = {i: sentence_spans(texts[i]) for i in need}
+        sentences = [texts[i][a:b] for i in need for a, b in spans[i]]
+        if sentences:
+            qvec = embedder.embed_queries([question])[0]
+            svecs = embedder.embed_passages(sentences)
+            at = 0
+            for i in need:
+                vectors[i] = (qvec, svecs[at : at + len(spans[i])])
+                at += len(spans[i])
+    return [best_sentences(t, question, limit, vectors.get(i)) for i, t in enumerate(texts)]
+
+
+# --- the text around a passage -----------------------------------------------------------------------
+
+def context_window(text: str, start: int, end: int, chars: int = 1200) -> Span:
+    """(a, b) around text[start:end], about `chars` either side, widened or narrowed to paragraph
+    breaks (else to whitespace) so the window neither starts nor ends inside a word."""
+    a = max(0, start - chars)
+    b = min(len(text), end + chars)
+    if a > 0:
+        para = text.find("\n\n", a, start)
+        if para != -1:
+            a = para + 2
+        else:
+            space = re.search(r"\s", text[a:start])
+            a = a + space.end() if space else a
+    if b < len(text):
+        para = text.rfind("\n\n", end, b)
+        if para != -1:
+            b = para
+        else:
+            spaces = [m.start() for m in re.finditer(r"\s", text[end:b])]
+            b = end + spaces[-1] if spaces else b
+    return min(a, start), max(b, end)
+
+
+# --- a clean, safe reading form ----------------------------------------------------------------------
+
+_MARKUP = (
+    (re.compile(r"(<sup>)(.{1,20}?)(</sup>)", re.S), "sup"),
+    (re.compile(r"(\^\{)([^{}\n]{1,12})(\})"), "sup"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)(\1)", re.S), "strong"),
+    (re.compile(r"(?<![*\w])(\*)(?=[^\s*])([^*\n]+?)(?<=[^\s*])(\*)(?![*\w])"), "em"),
+    (re.compile(r"(<)(https?://[^\s<>]+)(>)"), "plain"),
+    (re.compile(r"^(#{1,6}[ \t]+)()()", re.M), "plain"),
+)
+_TAGS = {"sup": "sup", "strong": "strong", "em": "em"}
+
+
+def reading_markup(text: str) -> list[tuple[int, int, str]]:
+    """Spans of a document's own markup: ("drop", the markers) and ("sup" | "strong" | "em", the text
+    they format). Overlapping matches are skipped rather than guessed at."""
+    out: list[tuple[int, int, str]] = []
+    taken: list[Span] = []
+    for pattern, kind in _MARKUP:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append((m.start(1), m.end(1), "drop"))
+            if m.group(3):
+                out.append((m.start(3), m.end(3), "drop"))
+            if kind in _TAGS and m.group(2):
+                out.append((m.start(2), m.end(2), kind))
+    return sorted(out)
+
+
+STRONG_STYLE = "background:#fde68a;color:inherit;padding:0"
+LIGHT_STYLE = "background:#e0f2fe;color:inherit;padding:0"
+PASSAGE_STYLE = "white-space:pre-wrap;line-height:1.6;overflow-wrap:anywhere;margin:0"
+
+
+def render_html(text: str, strong: Sequence[Span] = (), light: Sequence[Span] = (), clean: bool = True,
+                css_class: str = "bw-passage") -> str:
+    """`text` as HTML: every character escaped, `strong` spans marked (the best sentences), `light`
+    spans marked softly (the passage inside its context), and with `clean` the document's own
+    markup shown as formatting instead of symbols. Whitespace and line breaks are kept."""
+    markup = reading_markup(text) if clean else []
+    points = {0, len(text)}
+    for s, e, _ in markup:
+        points.update((s, e))
+    for s, e in (*strong, *light):
+        points.update((max(0, s), min(len(text), e)))
+    bounds = sorted(p for p in points if 0 <= p <= len(text))
+    pieces = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        kinds = {k for s, e, k in markup if s <= a and b <= e}
+        if "drop" in kinds:
+            continue
+        piece = html.escape(text[a:b], quote=True)
+        for kind in ("sup", "em", "strong"):
+            if kind in kinds:
+                piece = f"<{_TAGS[kind]}>{piece}</{_TAGS[kind]}>"
+        if any(s <= a and b <= e for s, e in strong):
+            piece = f'<mark style="{STRONG_STYLE}">{piece}</mark>'
+        elif any(s <= a and b <= e for s, e in light):
+            piece = f'<mark style="{LIGHT_STYLE}">{piece}</mark>'
+        pieces.append(piece)
+    css = html.escape(css_class, quote=True)
+    return f'<div class="{css}" style="{PASSAGE_STYLE}">{"".join(pieces)}</div>'
+
+
+def shift(spans: Sequence[Span], offset: int) -> list[Span]:
+    """Spans moved by `offset` (from passage offsets to document offsets, or back)."""
+    return [(s + offset, e + offset) for s, e in spans]

@@ -1,0 +1,116 @@
+"""Links that reopen an answer: the question, its filters and the interface language in the query string,
+and `?doc=<id>&start=<n>&end=<n>` for one passage in its document.
+
+Everything read from a link is checked here, because a link is typed or pasted by anyone: unknown
+languages, document types and ids are dropped, and dates that are not dates are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from retrieval.records import Filters
+
+LANGS = ("nl", "en")
+MAX_QUESTION_CHARS = 2000
+ANSWER_KEYS = ("q", "since", "until", "type", "docs", "undated", "lang", "n")
+CONTEXT_KEYS = ("doc", "start", "end")
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a link asks for; None / empty where it says nothing (or nothing usable)."""
+
+    question: str | None = None
+    filters: Filters = field(default_factory=Filters)
+    lang: str | None = None
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class ContextLink:
+    doc_id: str
+    start: int
+    end: int
+
+
+def _one(params: Mapping[str, Sequence[str]], key: str) -> str | None:
+    values = params.get(key) or ()
+    return values[-1] if values else None
+
+
+def parse_day(value: str | None) -> date | None:
+    """An ISO day from a link, or None for anything else."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def read_shared(params: Mapping[str, Sequence[str]], doc_types: Collection[str] = (),
+                doc_ids: Collection[str] = (), max_n: int = 20) -> Shared:
+    """The answer a link asks for. `params` maps each key to all its values (st.query_params.get_all)."""
+    question = (_one(params, "q") or "").strip()[:MAX_QUESTION_CHARS] or None
+    since, until = parse_day(_one(params, "since")), parse_day(_one(params, "until"))
+    types = tuple(t for t in dict.fromkeys(params.get("type") or ()) if t in doc_types)
+    docs = tuple(d for d in dict.fromkeys(params.get("docs") or ()) if d in doc_ids)
+    lang = _one(params, "lang")
+    n_text = _one(params, "n") or ""
+    n = int(n_text) if n_text.isdigit() and 1 <= int(n_text) <= max_n else None
+    filters = Filters(
+        since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+        doc_types=types, doc_ids=docs, include_undated=_one(params, "undated") != "0",
+    )
+    return Shared(question, filters, lang if lang in LANGS else None, n)
+
+
+def share_params(question: str | None, filters: Filters, lang: str, n: int | None = None,
+                 default_n: int = 3) -> dict[str, str | list[str]]:
+    """Query parameters for a link that reopens this answer (the inverse of read_shared)."""
+    out: dict[str, str | list[str]] = {}
+    if question:
+        out["q"] = question
+    if filters.since:
+        out["since"] = filters.since
+    if filters.until:
+        out["until"] = filters.until
+    if filters.doc_types:
+        out["type"] = list(filters.doc_types)
+    if filters.doc_ids:
+        out["docs"] = list(filters.doc_ids)
+    if not filters.include_undated:
+        out["undated"] = "0"
+    out["lang"] = lang
+    if n and n != default_n:
+        out["n"] = str(n)
+    return out
+
+
+def read_context(params: Mapping[str, Sequence[str]]) -> ContextLink | None:
+    """The passage a `?doc=&start=&end=` link points at; None without `doc`.
+    Raises ValueError when the offsets are missing or not whole numbers."""
+    doc_id = _one(params, "doc")
+    if not doc_id:
+        return None
+    start, end = _one(params, "start") or "", _one(params, "end") or ""
+    if not (start.isdigit() and end.isdigit()):
+        raise ValueError("start and end must be whole numbers")
+    return ContextLink(doc_id, int(start), int(end))
+
+
+def context_is_valid(link: ContextLink, text: str | None) -> bool:
+    """True when the link's offsets are a non-empty slice of the document's text."""
+    return text is not None and 0 <= link.start < link.end <= len(text)
+
+
+def passage_link(doc_id: str, start: int, end: int) -> str:
+    """Relative link to a passage in context on the chat page (as the Toezeggingen page makes)."""
+    return "./?" + urlencode({"doc": doc_id, "start": start, "end": end})
+
+
+def answer_link(params: Mapping[str, str | list[str]]) -> str:
+    """Relative link from share_params output."""
+    return "./?" + urlencode(params, doseq=True)
