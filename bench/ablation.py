@@ -174,7 +174,9 @@ def main() -> int:
             best = max(best, (rows[-1]["all"]["mrr@10"], size, overlap))
     _, size, overlap = best
     settings = chunk_settings(size=size, overlap=overlap, context=True)
-    legacy = {"DENSE_WEIGHT": {"nl": 0.6, "en": 0.85}, "ENGLISH_GLOSSARY": False}
+    legacy = {"DENSE_WEIGHT": {"nl": 0.6, "en": 0.85}, "ENGLISH_GLOSSARY": False, "FOOTNOTE_WEIGHT": 1.0,
+              "DOC_SIZE_PRIOR": 0.0, "SHORT_CHUNK_PRIOR": 0.0, "PROMISE_QUESTION_WEIGHT": 1.0,
+              "LEXICAL_NORM": "attainable"}
     with tuned(**legacy):
         s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (nl 0.6 / en 0.85)", model, settings,
                                     "hybrid")
@@ -189,13 +191,20 @@ def main() -> int:
         return judged
 
     add("5 + overlap-tolerant selection", **legacy)
-    add("6 + English glossary for lexical terms", DENSE_WEIGHT=legacy["DENSE_WEIGHT"])
+    step = {**legacy, "ENGLISH_GLOSSARY": True}
+    add("6 + English glossary for lexical terms", **step)
+    step = {**step, "FOOTNOTE_WEIGHT": tuning.FOOTNOTE_WEIGHT, "DOC_SIZE_PRIOR": tuning.DOC_SIZE_PRIOR,
+            "SHORT_CHUNK_PRIOR": tuning.SHORT_CHUNK_PRIOR,
+            "PROMISE_QUESTION_WEIGHT": tuning.PROMISE_QUESTION_WEIGHT}
+    add("7 + priors: footnote, document size, short chunk, promise", **step)
+    step = {**step, "LEXICAL_NORM": "max"}
+    add("8 + lexical normalised by the best candidate", **step)
 
     # Fusion weights: search only, no rebuild.
     grid = []
-    for w_nl in (0.4, 0.5, 0.6, 0.7):
-        for w_en in (0.4, 0.5, 0.6, 0.7, 0.85, 1.0):
-            with tuned(DENSE_WEIGHT={"nl": w_nl, "en": w_en}):
+    for w_nl in (0.4, 0.5, 0.6, 0.7, 0.8):
+        for w_en in (0.5, 0.6, 0.7, 0.8, 0.9):
+            with tuned(**{**step, "DENSE_WEIGHT": {"nl": w_nl, "en": w_en}}):
                 sm = evaluate.summarise(evaluate.run_set(s, questions, mode="hybrid", k=10))
             grid.append((sm["all"]["mrr@10"], sm["all"]["recall@5"], w_nl, w_en, sm))
     grid.sort(key=lambda g: (g[0], g[1]), reverse=True)
@@ -204,9 +213,10 @@ def main() -> int:
         nl, en = sm["nl"]["mrr@10"], sm["en"]["mrr@10"]
         print(f"  {w_nl:.2f} {w_en:.2f}  {mrr:.3f} {r5:.3f} {nl:.3f} {en:.3f}")
     _, _, w_nl, w_en, _ = grid[0]
-    judged = add(f"7 + fusion weights nl {w_nl} / en {w_en}", DENSE_WEIGHT={"nl": w_nl, "en": w_en})
+    step = {**step, "DENSE_WEIGHT": {"nl": w_nl, "en": w_en}}
+    judged = add(f"9 + fusion weights nl {w_nl} / en {w_en}", **step)
     th, una, ans = best_threshold(judged)
-    add(f"8 + hybrid abstain threshold {th}", DENSE_WEIGHT={"nl": w_nl, "en": w_en},
+    add(f"10 + hybrid abstain threshold {th}", **step,
         ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th})
     dense_th = best_threshold(evaluate.run_set(s, questions, mode="dense", k=10))[0]
     lex_th = best_threshold(evaluate.run_set(s, questions, mode="lexical", k=10))[0]
