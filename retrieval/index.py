@@ -9,6 +9,7 @@ interrupted build leaves the old index as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ MANIFEST = "manifest.json"
 KEYS = embedcache.KEYS
 LEXICAL = "lexical"
 PROMISES = "promise_rows.json"
+CHUNKS = "chunk_cache.json"
 
 Progress = Callable[[str, int, int], None] | None
 
@@ -170,7 +172,7 @@ def plan(
 def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progress: Progress = None,
           action: str = "rebuilt", reason: str = "", use_cache: bool = True) -> UpdateReport:
     """Build a complete index for the corpus in a temporary folder, then swap it in."""
-    from retrieval import chunking, loading
+    from retrieval import loading
 
     began = time.perf_counter()
     folder = Path(folder)
@@ -186,11 +188,8 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
         entry = files.get(str(Path(d.path).resolve()))
         if entry is not None:
             entry["doc_id"] = d.doc_id
-    chunks = []
-    for i, d in enumerate(documents, 1):
-        chunks.extend(chunking.chunk(d, chunk_settings))
-        if progress:
-            progress("Chunking", i, len(documents))
+    chunks, chunk_cache = chunk_documents(documents, chunk_settings,
+                                          _previous_json(folder, CHUNKS) if use_cache else {}, progress)
     texts = [c.embed_text or c.text for c in chunks]
     keys = [text_key(t) for t in texts]
     cache = embedcache.cached_vectors(folder, embedder.model_id) if use_cache else {}
@@ -207,9 +206,11 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
         DenseIndex.build(vectors, embedder.dimension).save(tmp)
         (tmp / KEYS).write_text(json.dumps({"model_id": embedder.model_id, "keys": keys}), "utf-8")
         LexicalIndex.build([tokenize(t) for t in texts]).save(tmp / LEXICAL)
-        spans = promise_spans(documents, _previous_promise_spans(folder) if use_cache else {})
+        previous_spans = _previous_json(folder, PROMISES).get("docs", {}) if use_cache else {}
+        spans = promise_spans(documents, previous_spans)
         rows = promise_rows(chunks, spans)
         (tmp / PROMISES).write_text(json.dumps({"rows": rows, "docs": spans}), "utf-8")
+        (tmp / CHUNKS).write_text(json.dumps(chunk_cache, ensure_ascii=False), "utf-8")
         manifest = {
             "format": FORMAT_VERSION,
             "model_id": embedder.model_id,
@@ -234,16 +235,64 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
                         tuple(loaded.skipped), time.perf_counter() - began)
 
 
-def _doc_key(doc) -> str:
-    """What promise detection depends on: the text and the metadata (actor, type, date)."""
-    return text_key(doc.text + "\x00" + repr(doc.meta))
+@functools.lru_cache(maxsize=4)
+def _code_key(*modules: str) -> str:
+    """A hash of the source of the modules a cached result came from: new code, fresh results."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
+    return digest.hexdigest()
 
 
-def _previous_promise_spans(folder: Path) -> dict[str, dict]:
+def _doc_key(doc, *extra: str) -> str:
+    """What per-document work depends on: the text, the metadata (title, actor, type, date) and `extra`."""
+    return text_key("\x00".join((doc.text, repr(doc.meta), *extra)))
+
+
+def _previous_json(folder: Path, name: str) -> dict:
+    """A cache file of the current index, or {} when missing or unreadable (it only costs time)."""
     try:
-        return json.loads((Path(folder) / PROMISES).read_text("utf-8")).get("docs") or {}
-    except (OSError, ValueError, AttributeError):
+        data = json.loads((Path(folder) / name).read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
         return {}
+
+
+_CHUNK_CODE = ("retrieval.chunking", "retrieval.structure", "retrieval.noise")
+_PROMISE_CODE = ("retrieval.promises", "retrieval.deadlines", "retrieval.structure")
+
+
+def chunk_documents(documents, chunk_settings, previous: dict, progress: Progress = None):
+    """(chunks in document order, cache) — an unchanged document keeps its chunks from the previous
+    build, so adding one letter does not re-chunk 16 M characters. Cached chunks are checked against
+    the text: `text == doc.text[start:end]` holds by construction."""
+    from retrieval import chunking
+    from retrieval.records import Chunk
+
+    settings_key = json.dumps(_settings_json(chunk_settings), sort_keys=True)
+    code = _code_key(*_CHUNK_CODE)
+    chunks: list = []
+    cache: dict[str, dict] = {}
+    for i, doc in enumerate(documents, 1):
+        key = _doc_key(doc, settings_key, code)
+        old = previous.get(doc.doc_id)
+        if isinstance(old, dict) and old.get("key") == key:
+            try:
+                mine = [Chunk(doc.doc_id, a, b, doc.text[a:b], heading=tuple(h), page=page, kind=kind,
+                              embed_text=embed) for a, b, h, page, kind, embed in old["chunks"]]
+            except (KeyError, TypeError, ValueError):
+                mine = chunking.chunk(doc, chunk_settings)
+        else:
+            mine = chunking.chunk(doc, chunk_settings)
+        chunks.extend(mine)
+        cache[doc.doc_id] = {"key": key, "chunks": [[c.start, c.end, list(c.heading), c.page, c.kind,
+                                                     c.embed_text] for c in mine]}
+        if progress:
+            progress("Chunking", i, len(documents))
+    return chunks, cache
 
 
 def promise_spans(documents, previous: dict[str, dict]) -> dict[str, dict]:
@@ -255,8 +304,9 @@ def promise_spans(documents, previous: dict[str, dict]) -> dict[str, dict]:
     from retrieval.promises import promises_in
 
     out: dict[str, dict] = {}
+    code = _code_key(*_PROMISE_CODE)
     for doc in documents:
-        key = _doc_key(doc)
+        key = _doc_key(doc, code)
         old = previous.get(doc.doc_id)
         if isinstance(old, dict) and old.get("key") == key:
             out[doc.doc_id] = old

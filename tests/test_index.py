@@ -255,3 +255,34 @@ def test_promise_detection_reads_only_changed_documents(tmp_path, monkeypatch):
     (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting in de land- en tuinbouw wordt onderzocht.", "utf-8")
     assert open_([corpus], tmp_path / "ix", fake).report.action == "updated"
     assert seen == ["arbeid"]
+
+
+def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, monkeypatch):
+    from retrieval import index as index_mod
+
+    corpus = write_corpus(tmp_path / "c")
+    fake = FakeEmbedder()
+    first = open_([corpus], tmp_path / "ix", fake)
+    seen = []
+    real = chunking.chunk
+
+    def counting(doc, *args, **kwargs):
+        seen.append(doc.doc_id)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(chunking, "chunk", counting)
+    (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting in de land- en tuinbouw wordt onderzocht.", "utf-8")
+    again = open_([corpus], tmp_path / "ix", fake)
+    assert again.report.action == "updated" and seen == ["arbeid"]
+    # Cached chunks are the ones chunking gives: same offsets and embedded text (hence same keys).
+    from retrieval.loading import load_documents
+
+    fresh = {text_key(c.embed_text) for d in load_documents([corpus]).documents if d.doc_id != "arbeid"
+             for c in real(d)}
+    assert fresh and fresh <= set(again._ix.keys) and len(again._ix.store) == len(first._ix.store)
+
+    seen.clear()
+    monkeypatch.setattr(index_mod, "_code_key", lambda *modules: "a newer chunker")
+    (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting wordt onderzocht door de inspectie.", "utf-8")
+    open_([corpus], tmp_path / "ix", fake)
+    assert sorted(seen) == ["arbeid", "opvang", "visserij"]
