@@ -118,6 +118,12 @@ _PARTICIPLE = r"\w*(?:ge|be|ver|ont|her|er)\w*[dtn]"
 _PASSIVE_FUTURE = re.compile(rf"\b(?:zal|zullen)\b(?:\s+[^\s,;]+){{0,12}}?\s+(?:worden\s+{_PARTICIPLE}\b|"
                              rf"{_PARTICIPLE}\s+worden\b)")
 _SPEAKER = re.compile(r"\b(?:ik|wij|we|mijn|ons|onze)\b")
+# What a public body delivers itself: "Zo zal in het voorjaar de Rapportage … verschijnen".
+_DELIVERABLE = re.compile(
+    r"\b(?:rapportage|rapport|monitor|onderzoek|publicatie|cijfers|update|factsheet)s?\b|\bhet\s+bureau\b")
+# The only future is inside a relative or "dat" clause: "… een zaak die zal …", "geen garantie dat … zal".
+_RELATIVE_FUTURE = re.compile(r"^(?!.*\b(?:zal|zullen)\b.*\b(?:zal|zullen)\b)"
+                              r".*\b(?:die|dat|welke)\b(?:\s+[^\s,;]+){1,10}?\s+(?:zal|zullen)\b")
 _EXPECTED = re.compile(r"\bnaar\s+verwachting\b|\bde\s+verwachting\s+is\b")
 # "wordt meegenomen in …", "wordt een speerpunt van …": commitments in the present tense.
 _COMMITTED = re.compile(r"\b(?:wordt|worden)\b(?:\s+\S+){0,4}\s+meegenomen\b|"
@@ -173,7 +179,13 @@ def classify(sentence: str, actor_type: str, ref: Date | None) -> str | None:
     speaker, first_person = bool(_SPEAKER.search(s)), bool(_FIRST_PERSON.search(s))
     if not first_person and (_MEETING_DATE.search(s) or _HYPOTHETICAL.search(s)):
         return None
-    if first_person or _PASSIVE_FUTURE.search(s):
+    if first_person:
+        return "promise"
+    if actor_type == PUBLIC_BODY and (not (speaker or _DELIVERABLE.search(s)) or _RELATIVE_FUTURE.search(s)):
+        # A body's third-person future mostly describes what others will do ("de post … die in 2016
+        # zal vervangen worden"); a future inside a "die/dat" clause is what it says of someone else.
+        return None
+    if _PASSIVE_FUTURE.search(s):
         return "promise"
     def ahead() -> bool:  # a deadline after the document date (or a vague one) is stated
         found = deadlines.pick_deadline(sentence, ref)
