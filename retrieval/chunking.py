@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval import tuning
+from retrieval.noise import trim
 from retrieval.records import Chunk, Document
 from retrieval.structure import Heading, Span, analyse
 
@@ -95,7 +96,7 @@ def chunk(doc: Document, settings: ChunkSettings | None = None,
                 if kind == "footnote":
                     m = _RULE_PREFIX.match(text, a, b)
                     a = m.end() if m else a
-                a, b = _trim(text, a, b)
+                a, b = trim(text, a, b)
                 if b <= a or _skip(text, a, b, spans, heading):
                     continue
                 out.append(_make(doc, a, b, path, kind, spans, settings))
@@ -178,7 +179,7 @@ def _pieces(text: str, start: int, end: int, size: int, overlap: int) -> list[Sp
     (paragraph, list item, sentence, line, word); we pack consecutive parts greedily, so a short
     question is packed with the start of its long answer instead of standing alone.
     """
-    start, end = _trim(text, start, end)
+    start, end = trim(text, start, end)
     if end <= start:
         return []
     if end - start <= size:
@@ -192,12 +193,12 @@ def _pieces(text: str, start: int, end: int, size: int, overlap: int) -> list[Sp
     cur_a = cur_b = pos = start
     for part in parts:
         nxt = pos + len(part)
-        if cur_b > cur_a and _trim(text, cur_a, nxt)[1] - _trim(text, cur_a, nxt)[0] > step:
-            spans.append(_trim(text, cur_a, cur_b))
+        if cur_b > cur_a and trim(text, cur_a, nxt)[1] - trim(text, cur_a, nxt)[0] > step:
+            spans.append(trim(text, cur_a, cur_b))
             cur_a = pos
         cur_b = pos = nxt
     if cur_b > cur_a:
-        spans.append(_trim(text, cur_a, cur_b))
+        spans.append(trim(text, cur_a, cur_b))
     spans = [(a, b) for a, b in spans if b > a]
     tail = spans[-1][1] - spans[-1][0] if len(spans) > 1 else size
     if overlap:
@@ -229,14 +230,6 @@ def _overlap_start(text: str, floor: int, start: int, overlap: int) -> int:
         if m.end() < start:
             return m.end()
     return start
-
-
-def _trim(text: str, a: int, b: int) -> Span:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
 
 
 def _noise_in(spans: Sequence[Span], a: int, b: int) -> int:

@@ -301,7 +301,7 @@ def _letterhead(text: str, a: int, b: int) -> list[Span]:
             break
         if marks[idx][0] == "S" and _SALUTATION.match(text[s:e]):
             if len(kinds_before) >= LETTERHEAD_MIN_LABELS:
-                return [_trim(text, a, s)]
+                return [trim(text, a, s)]
             break
         if marks[idx][1] is not None:
             kinds_before.add(marks[idx][1])
@@ -335,7 +335,7 @@ def _letterhead(text: str, a: int, b: int) -> list[Span]:
                 first = 0  # "Bureau Nationaal / Rapporteur Mensenhandel" above the block
             else:
                 first = _names_above(text, lines, marks, first)
-            out.append(_trim(text, lines[first][0], lines[last][1]))
+            out.append(trim(text, lines[first][0], lines[last][1]))
         idx = k
     return out
 
@@ -383,10 +383,11 @@ def _reference_run(text: str, run: list[tuple[int, int]]) -> list[Span]:
         if not text[end:j].strip():
             break
         end = j + 1
-    return [_trim(text, run[0][1], end)]
+    return [trim(text, run[0][1], end)]
 
 
-def _trim(text: str, a: int, b: int) -> Span:
+def trim(text: str, a: int, b: int) -> Span:
+    """(a, b) narrowed to leave out white space at both ends."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():

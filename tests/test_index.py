@@ -239,19 +239,26 @@ def test_promise_rows_are_stored_and_an_index_without_them_is_updated(tmp_path):
     assert json.loads((tmp_path / "ix" / "promise_rows.json").read_text())["rows"] == rows
 
 
+def count_documents(monkeypatch, module, name) -> list[str]:
+    """Patch module.name (a function of a document) to record the ids of the documents it gets."""
+    seen: list[str] = []
+    real = getattr(module, name)
+
+    def counting(doc, *args, **kwargs):
+        seen.append(doc.doc_id)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return seen
+
+
 def test_promise_detection_reads_only_changed_documents(tmp_path, monkeypatch):
     import retrieval.promises as promises
 
     corpus = write_corpus(tmp_path / "c")
     fake = FakeEmbedder()
     open_([corpus], tmp_path / "ix", fake)
-    seen = []
-    real = promises.promises_in
-    def counting(doc, *args, **kwargs):
-        seen.append(doc.doc_id)
-        return real(doc, *args, **kwargs)
-
-    monkeypatch.setattr(promises, "promises_in", counting)
+    seen = count_documents(monkeypatch, promises, "promises_in")
     (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting in de land- en tuinbouw wordt onderzocht.", "utf-8")
     assert open_([corpus], tmp_path / "ix", fake).report.action == "updated"
     assert seen == ["arbeid"]
@@ -263,14 +270,8 @@ def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, m
     corpus = write_corpus(tmp_path / "c")
     fake = FakeEmbedder()
     first = open_([corpus], tmp_path / "ix", fake)
-    seen = []
     real = chunking.chunk
-
-    def counting(doc, *args, **kwargs):
-        seen.append(doc.doc_id)
-        return real(doc, *args, **kwargs)
-
-    monkeypatch.setattr(chunking, "chunk", counting)
+    seen = count_documents(monkeypatch, chunking, "chunk")
     (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting in de land- en tuinbouw wordt onderzocht.", "utf-8")
     again = open_([corpus], tmp_path / "ix", fake)
     assert again.report.action == "updated" and seen == ["arbeid"]
