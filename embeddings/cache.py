@@ -27,7 +27,7 @@ DEFAULT_NAME = "multilingual-e5-small"
 DEFAULT_DIMENSION = 384
 DEFAULT_MAX_TOKENS = 512
 MARKER = "bronwijzer-model.json"
-CONVERTER_VERSION = 2  # bump when convert.py's output changes, so old folders are rebuilt
+CONVERTER_VERSION = 3  # bump when convert.py's output changes, so old folders are rebuilt
 
 Progress = Callable[[str], None]
 
