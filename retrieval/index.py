@@ -267,8 +267,8 @@ _PROMISE_CODE = ("retrieval.promises", "retrieval.deadlines", "retrieval.structu
 
 def chunk_documents(documents, chunk_settings, previous: dict, progress: Progress = None):
     """(chunks in document order, cache) — an unchanged document keeps its chunks from the previous
-    build, so adding one letter does not re-chunk 16 M characters. Cached chunks are checked against
-    the text: `text == doc.text[start:end]` holds by construction."""
+    build, so adding one letter does not re-chunk 16 M characters. A cached chunk's text is sliced
+    from the document again, so `text == doc.text[start:end]` holds by construction."""
     from retrieval import chunking
     from retrieval.records import Chunk
 

@@ -158,7 +158,7 @@ class Searcher:
         numbered = self._number_matches(question, allowed)
         if numbered:
             candidates = self._number_first(
-                numbered, question, candidates, mode, qvec, raw, bound, lang, tokens
+                numbered, question, candidates, mode, qvec, raw, bound, lang, tokens, promise_q
             )
         chosen = fusion.select(candidates, store.chunk_doc, store.chunk_start, store.chunk_end, k)
         results = tuple(self._passage(rank, *choice) for rank, choice in enumerate(chosen, 1))
@@ -195,7 +195,7 @@ class Searcher:
             docs = [d for d in docs if d in ok]
         return docs
 
-    def _number_first(self, docs, question, candidates, mode, qvec, raw, bound, lang, tokens):
+    def _number_first(self, docs, question, candidates, mode, qvec, raw, bound, lang, tokens, promise_q):
         """Put one passage of each document asked for by number on top: its start when the
         question is only the number, else its best passage for the rest of the question."""
         store = self._ix.store
@@ -212,8 +212,7 @@ class Searcher:
             elif mode == "dense":
                 best = int(rows[np.argmax(self._ix.dense.score_rows(qvec, rows))])
             else:
-                fused = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens),
-                                     promises.is_promise_question(question))
+                fused = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens), promise_q)
                 best = int(rows[np.argmax(fused)])
             top.append((best, float(tuning.NUMBER_MATCH_SCORE)))
         taken = {r for r, _ in top}
