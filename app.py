@@ -62,7 +62,9 @@ def get_searcher(t: dict[str, str]):
     settings = Settings.resolve()
     key = (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype)
     if key in _opened():
-        return load_searcher(*key)
+        searcher = load_searcher(*key)
+        searcher.refresh()  # `bronwijzer index` may have updated the index since the last question
+        return searcher
     with st.status(t["loading"]) as status:
         try:
             searcher = load_searcher(*key)

@@ -7,10 +7,12 @@ Each phase runs in its own process, so peak memory is measured per phase (ru_max
   1. build   the index from scratch in a temporary folder: seconds, chunks, chunks/s, size on disk;
   2. serve   open it without updating, then every dev question in every mode: p50/p95/max latency
              and the evaluation figures (MRR@10, Recall@1/5/10, abstention) per set and mode;
-  3. add     write one new letter into an extra corpus folder and update the index: seconds for
-             the whole `open` (model load + update, what `bronwijzer index` costs) and the update alone.
+  3. add     write one new letter into an extra corpus folder and run `bronwijzer index`: seconds for
+             the whole process; then add a second letter in-process with the model already loaded:
+             the seconds without model load (importing the encoder library plus loading the weights).
 Targets (issue 8): build <= 10 min (bf16), hybrid p95 <= 60 ms, serving memory <= 2 GB, add one
-letter <= 15 s, hybrid MRR@10 >= 0.60 and Recall@5 >= 0.75 on eval/dev_extended.jsonl.
+letter <= 15 s (issue 11: <= 2 s without model load), hybrid MRR@10 >= 0.60 and Recall@5 >= 0.75
+on eval/dev_extended.jsonl.
 `--limit-docs N` keeps the N smallest files of each folder that has an INDEX.tsv (quick runs).
 """
 
@@ -145,17 +147,37 @@ def phase_serve(args) -> dict:
 
 
 def phase_add(args) -> dict:
+    """Add one letter: the whole `bronwijzer index` process, then (after another letter) the same
+    update in this process with the model loaded first, so the update's own cost shows apart."""
+    import embeddings
     from retrieval import Searcher
 
     extra = Path(args.corpus[-1])
     (extra / "nrm_2026-03-03_P9999D01_brief-benchmark-opvang.txt").write_text(NEW_LETTER, "utf-8")
+    cmd = [str(Path(sys.executable).parent / "bronwijzer"), "index", "--index", args.index,
+           "--dtype", args.dtype]
+    for c in args.corpus:
+        cmd += ["--corpus", c]
     t0 = time.perf_counter()
-    s = Searcher.open(corpus=args.corpus, index=args.index, dtype=args.dtype, update=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    process_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    embedder = embeddings.default_embedder(None, args.dtype)
+    if hasattr(embedder, "load"):
+        embedder.load()  # model load: importing the encoder library plus loading the weights
+    load_seconds = time.perf_counter() - t0
+    (extra / "nrm_2026-03-04_P9999D02_brief-benchmark-opvang.txt").write_text(
+        NEW_LETTER.replace("Zeeland", "Drenthe"), "utf-8")
+    t0 = time.perf_counter()
+    s = Searcher.open(corpus=args.corpus, index=args.index, embedder=embedder, update=True)
     seconds = time.perf_counter() - t0
     rep = s.report
     found = s.search("wachtlijst categorale opvang Zeeland", k=3, mode="hybrid").results
-    return {"seconds_total": round(seconds, 1), "update_seconds": round(rep.seconds, 1), "action": rep.action,
-            "embedded": rep.embedded, "reused": rep.reused,
+    return {"process_seconds": round(process_seconds, 2), "process_exit": proc.returncode,
+            "process_stderr": proc.stderr.strip().splitlines()[-1:] if proc.stderr.strip() else [],
+            "model_load_seconds": round(load_seconds, 2), "seconds_without_model_load": round(seconds, 2),
+            "update_seconds": round(rep.seconds, 2), "action": rep.action, "embedded": rep.embedded,
+            "reused": rep.reused,
             "new_letter_found_first": bool(found) and found[0].doc_id.startswith("nrm_2026-03-03_P9999"),
             "peak_rss_mb": round(peak_mb(), 0)}
 
@@ -218,10 +240,11 @@ def print_report(r: dict) -> None:
     if "error" not in s:
         _print_serve(s)
     if "error" not in a:
-        print(f"add letter {a['seconds_total']:.1f} s incl. model load; "
-              f"update alone {a['update_seconds']:.1f} s "
+        print(f"add letter `bronwijzer index` process {a['process_seconds']:.2f} s "
+              f"(exit {a['process_exit']}); "
+              f"model load {a['model_load_seconds']:.2f} s; the rest {a['seconds_without_model_load']:.2f} s "
               f"({a['embedded']} embedded, {a['reused']} reused); found first: {a['new_letter_found_first']}"
-              "   (target <= 15 s)")
+              "   (goal for the rest <= 2 s)")
 
 
 def _print_serve(s: dict) -> None:

@@ -57,3 +57,33 @@ def latest_day_date(text: str) -> str | None:
     """The latest full day-month-year date mentioned (ISO): a hint for undated documents."""
     found = all_day_dates(text)
     return max(f.iso for f in found) if found else None
+
+
+def period_end(value: str) -> Date:
+    """The last day an ISO date (or year, or month) covers: --until 2020 includes all of 2020."""
+    import calendar
+
+    from retrieval.records import parse_iso_date
+
+    parts = value.strip().split("-")
+    first = parse_iso_date(value)
+    if len(parts) == 1:
+        return first.replace(month=12, day=31)
+    if len(parts) == 2:
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first
+
+
+def date_period(iso: str | None, precision: str | None) -> tuple[str, str] | None:
+    """(first day, last day) as ISO strings that a document date covers: its day, or its whole
+    month or year when that is all it states. None for no date or an unreadable one."""
+    from retrieval.records import parse_iso_date
+
+    if not iso:
+        return None
+    try:
+        first = parse_iso_date(iso)
+        period = {"year": first.strftime("%Y"), "month": first.strftime("%Y-%m")}.get(precision or "")
+        return first.isoformat(), period_end(period or iso).isoformat()
+    except ValueError:
+        return None

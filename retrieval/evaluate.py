@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.evalset import Question, is_relevant
+from retrieval.ids import span_id
 
 CUTOFFS = (1, 5, 10)
 METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
@@ -175,8 +176,9 @@ def _clip(text: str, n: int) -> str:
 
 
 def passage_id(doc_id: str, start: int, end: int) -> str:
-    """The docid of a passage in run files: `doc_id:start-end` (character offsets in the document)."""
-    return f"{doc_id}:{start}-{end}"
+    """The docid of a passage in run files: `doc_id:start-end`, the shown span's character offsets
+    in the document (not its chunk id), the document id percent-encoded (retrieval.ids)."""
+    return span_id(doc_id, start, end)
 
 
 def trec_run_lines(judged: Iterable[Judged], tag: str) -> list[str]:

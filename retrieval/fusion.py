@@ -2,7 +2,7 @@
 
 Hybrid score = w * dense' + (1 - w) * lexical', both in [0, 1], so the hybrid score is in
 [0, 1]: dense' maps cosine similarity linearly from a fixed range (tuning.DENSE_RANGE) and clips,
-lexical' is BM25 over the query's attainable BM25 (lexical.LexicalIndex.normalised). Fixed
+lexical' is BM25 over the query's attainable BM25 (`lexical_normalised`). Fixed
 ranges rather than per-query min-max keep scores comparable across questions, which the
 abstention threshold needs.
 """
@@ -18,26 +18,32 @@ def dense_normalised(cosine: np.ndarray, low: float, high: float) -> np.ndarray:
     return np.clip((np.asarray(cosine, dtype=np.float32) - low) / max(high - low, 1e-6), 0.0, 1.0)
 
 
+def lexical_normalised(raw: np.ndarray, bound: float) -> np.ndarray:
+    """raw BM25 / the query's attainable BM25, in [0, 1]: 1.0 means every query term at its best
+    score in the corpus."""
+    raw = np.asarray(raw, dtype=np.float32)
+    if bound <= 0:
+        return np.zeros_like(raw)
+    return np.clip(raw / bound, 0.0, 1.0)
+
+
 def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
     """Convex combination of two normalised score arrays (same candidate order)."""
     w = float(min(max(dense_weight, 0.0), 1.0))
     return w * np.asarray(dense, dtype=np.float32) + (1.0 - w) * np.asarray(lexical, dtype=np.float32)
 
 
-def ranked(
-    rows: np.ndarray, scores: np.ndarray, tiebreak: np.ndarray | None = None
-) -> list[tuple[int, float]]:
-    """(row, score) best first; ties by `tiebreak` (higher first), then by row (lower first)."""
-    rows = np.asarray(rows, dtype=np.int64)
+def ranked(chunks: Sequence, scores: np.ndarray, tiebreak: np.ndarray | None = None) -> list[tuple]:
+    """(chunk, score) best first; ties by `tiebreak` (higher first), then in chunk order (document
+    id, then start), so that every engine ranks equal scores alike."""
     scores = np.asarray(scores, dtype=np.float64)
-    tb = np.zeros(len(rows)) if tiebreak is None else -np.asarray(tiebreak, dtype=np.float64)
-    order = np.lexsort((rows, tb, -scores))
-    return [(int(rows[i]), float(scores[i])) for i in order]
+    tb = np.zeros(len(chunks)) if tiebreak is None else np.asarray(tiebreak, dtype=np.float64)
+    order = sorted(range(len(chunks)), key=lambda i: (-scores[i], -tb[i], chunks[i].doc_id, chunks[i].start))
+    return [(chunks[i], float(scores[i])) for i in order]
 
 
-def select(candidates: Sequence[tuple[int, float]], doc_of: np.ndarray, start: np.ndarray, end: np.ndarray,
-           k: int) -> list[tuple[int, float, int, int]]:
-    """The best k candidates as (row, score, start, end), never showing the same text twice.
+def select(candidates: Sequence[tuple], k: int) -> list[tuple]:
+    """The best k candidates as (chunk, score, start, end), never showing the same text twice.
 
     Chunks overlap by design (chunk overlap). A candidate more than half of which lies inside a
     better one of the same document is skipped. A neighbour that only shares the overlap is kept,
@@ -45,11 +51,11 @@ def select(candidates: Sequence[tuple[int, float]], doc_of: np.ndarray, start: n
     (measured on eval/dev.jsonl: skipping every overlapping neighbour lost MRR@10 0.01). Chunk
     boundaries fall between words, so the clipped passage is still a clean verbatim slice.
     """
-    chosen: list[tuple[int, float, int, int]] = []
-    taken: dict[int, list[tuple[int, int]]] = {}
-    for row, score in candidates:
-        doc, s, e = int(doc_of[row]), int(start[row]), int(end[row])
-        spans = taken.setdefault(doc, [])
+    chosen: list[tuple] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for chunk, score in candidates:
+        s, e = int(chunk.start), int(chunk.end)
+        spans = taken.setdefault(chunk.doc_id, [])
         if any(min(e, te) - max(s, ts) > (e - s) / 2 for ts, te in spans):
             continue
         for ts, te in spans:
@@ -60,7 +66,7 @@ def select(candidates: Sequence[tuple[int, float]], doc_of: np.ndarray, start: n
         if e <= s or any(s < te and ts < e for ts, te in spans):  # a better one sits inside it
             continue
         spans.append((s, e))
-        chosen.append((row, score, s, e))
+        chosen.append((chunk, score, s, e))
         if len(chosen) == k:
             break
     return chosen

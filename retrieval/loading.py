@@ -10,7 +10,7 @@ other types, and files that give no text, are listed in `LoadResult.skipped` wit
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,15 +92,21 @@ def file_sha256(path: Path | str) -> str:
     return h.hexdigest()
 
 
-def load_documents(folders: Sequence[Path | str]) -> LoadResult:
-    """Every readable document under `folders`; raises CorpusError for a missing folder or duplicate ids."""
+def load_documents(folders: Sequence[Path | str], only: Collection[str] | None = None) -> LoadResult:
+    """Every readable document under `folders`; raises CorpusError for a missing folder or duplicate ids.
+
+    With `only` (resolved file paths), just those files are read: an update reads what changed.
+    """
     found, skipped = _scan(folders)
+    known = {doc_id for _, doc_id, _ in found}
+    if only is not None:
+        found = [f for f in found if str(f[0].resolve()) in only]
+        skipped = [s for s in skipped if str(Path(s.path).resolve()) in only]
     rows: dict[Path, dict[str, dict[str, str]]] = {}
     warnings: list[str] = []
     for folder in dict.fromkeys(folder for _, _, folder in found):
         rows[folder], folder_warnings = sidecar.read_sidecars(folder)
         warnings.extend(folder_warnings)
-    known = {doc_id for _, doc_id, _ in found}
     for folder, by_id in rows.items():
         for doc_id in by_id:
             if doc_id not in known:

@@ -95,6 +95,7 @@ class Passage:
 
     rank: int
     doc_id: str
+    chunk_id: str  # the chunk it comes from (retrieval.ids.span_id); start/end may be narrower
     title: str | None
     date: str | None
     date_precision: str | None

@@ -1,5 +1,8 @@
 """Searcher: open the index once, then answer questions with verbatim passages.
 
+The Searcher holds query analysis, fusion, priors, number matching, selection and abstention; it
+reaches the index only through `retrieval.index.seam.ChunkIndex`.
+
 Score ranges (higher is better): `dense` = cosine similarity in [-1, 1]; `lexical` = share of the
 query's attainable BM25 weight in [0, 1]; `hybrid` = convex combination in [0, 1] (see fusion.py).
 A passage of a document asked for by its number gets tuning.NUMBER_MATCH_SCORE at the top.
@@ -7,18 +10,19 @@ A passage of a document asked for by its number gets tuning.NUMBER_MATCH_SCORE a
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from retrieval import docnumbers, fusion, glossary, language, promises, tuning
+from retrieval.dates import period_end
 from retrieval.errors import QueryError
-from retrieval.index import LoadedIndex, Progress, UpdateReport, open_index
-from retrieval.lexical import tokenize
+from retrieval.index.build import Progress, UpdateReport, open_index
+from retrieval.index.lexical import tokenize
+from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.records import Filters, Passage, SearchResponse, parse_iso_date
-from retrieval.store import DocInfo
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_K = 100
@@ -29,30 +33,26 @@ class UnknownMode(QueryError, ValueError):
 
 
 class Searcher:
+    """Query analysis, fusion, priors, number matching, selection and abstention over a `ChunkIndex`."""
+
     modes = MODES
 
-    def __init__(self, loaded: LoadedIndex, embedder, report: UpdateReport | None = None) -> None:
-        self._ix = loaded
+    def __init__(self, index: ChunkIndex, embedder, report: UpdateReport | None = None) -> None:
+        self._view = _View.of(index)
         self.embedder = embedder
         self.report = report
-        store = loaded.store
-        self.documents: dict[str, DocInfo] = {d.doc_id: d for d in store.docs}
-        self.doc_types: list[str] = sorted({d.doc_type for d in store.docs if d.doc_type})
-        self._footnote = np.array([kind == "footnote" for kind in store.chunk_kind], dtype=bool)
-        self._doc_chunks = np.bincount(store.chunk_doc, minlength=len(store.docs)).astype(np.float32)[
-            store.chunk_doc] if len(store) else np.zeros(0, np.float32)
-        self._chunk_chars = (store.chunk_end - store.chunk_start).astype(np.float32)
-        self._promise = np.zeros(len(store), dtype=bool)
-        self._promise[np.asarray(loaded.promise_rows, dtype=np.int64)] = True
-        self._rows_of_doc: dict[int, np.ndarray] = {}
-        order = np.argsort(store.chunk_doc, kind="stable")
-        bounds = np.searchsorted(store.chunk_doc[order], np.arange(len(store.docs) + 1))
-        for i in range(len(store.docs)):
-            self._rows_of_doc[i] = order[bounds[i] : bounds[i + 1]]
-        self._number_index: dict[str, list[int]] = {}
-        for i, d in enumerate(store.docs):
-            for key in docnumbers.number_keys(d.number, loose=True):
-                self._number_index.setdefault(key, []).append(i)
+
+    @property
+    def documents(self) -> dict[str, DocInfo]:
+        return self._view.documents
+
+    @property
+    def doc_types(self) -> list[str]:
+        return self._view.doc_types
+
+    @property
+    def _index(self) -> ChunkIndex:
+        return self._view.index
 
     @classmethod
     def open(cls, corpus: Sequence[str | Path] | None = None, index: str | Path | None = None,
@@ -71,28 +71,45 @@ class Searcher:
             embedder = embeddings.default_embedder(model, dtype)
         loaded, report = open_index(
             settings.index, settings.corpus, embedder, chunk_settings or ChunkSettings(),
-            update=update, rebuild=rebuild, progress=progress,
+            update_index=update, rebuild=rebuild, progress=progress,
         )
         return cls(loaded, embedder, report)
 
     @property
+    def index(self) -> ChunkIndex:
+        return self._index
+
+    @property
     def folder(self) -> Path:
-        return self._ix.folder
+        return self._index.folder
 
     @property
     def manifest(self) -> dict:
-        return self._ix.manifest
+        """What built the index (model, settings, counts, generation), for information."""
+        return dict(self._index.meta)
 
     def document_text(self, doc_id: str) -> str:
         """The full text of a document; every passage is document_text(doc_id)[start:end]."""
-        return self._ix.store.document_text(doc_id)
+        return self._index.document_text(doc_id)
 
     def iter_documents(self):
         """All documents as records.Document (full texts), in doc id order."""
-        return self._ix.store.iter_documents()
+        return iter(self._index.full_documents())
+
+    def refresh(self) -> bool:
+        """See the index's newest state (after `bronwijzer index` ran elsewhere); True when it changed.
+
+        Searches that are running keep the snapshot they started with: the new one is swapped in
+        whole, and the old one closes when the last of them lets go of it.
+        """
+        newer = self._index.latest()
+        if newer is self._index:
+            return False
+        self._view = _View.of(newer)
+        return True
 
     def close(self) -> None:
-        self._ix.store.close()
+        self._index.close()
 
     # --- search -------------------------------------------------------------------------------
 
@@ -109,8 +126,9 @@ class Searcher:
         filters = filters or Filters()
         question = question.strip()
         warnings: list[str] = []
-        allowed = self._allowed_rows(filters, warnings)
-        store = self._ix.store
+        v = self._view  # one snapshot for the whole search, whatever refresh() does meanwhile
+        flt = self._index_filter(v, filters, warnings)
+        ix = v.index
         depth = max(int(tuning.CANDIDATE_DEPTH), 4 * k)
 
         qvec = None
@@ -119,107 +137,105 @@ class Searcher:
             if cut:
                 warnings.append("the question is longer than the model can read; only its beginning was used")
             qvec = self.embedder.embed_queries([text])[0]
-        lang = language.detect(question)
-        promise_q = promises.is_promise_question(question)
-        if mode == "hybrid" and lang == "en":
-            # Names, numbers and acronyms, plus the field's vocabulary translated to Dutch
-            # (retrieval.glossary); other English words would only be noise.
-            words = language.salient_words(question)
-            if tuning.ENGLISH_GLOSSARY:
-                words += glossary.translate(question)
-            tokens = [t for t in tokenize(" ".join(words)) if self._ix.lexical.knows(t)]
-        else:
-            tokens = tokenize(question)
-        raw, bound = self._ix.lexical.scores(tokens) if tokens else (np.zeros(len(store), np.float32), 0.0)
-        if allowed is not None:
-            mask = np.zeros(len(raw), dtype=bool)
-            mask[allowed] = True
-            raw = np.where(mask, raw, 0.0).astype(np.float32)
-
-        def lexical_top() -> np.ndarray:
-            hits = np.flatnonzero(raw > 0)
-            if len(hits) > depth:
-                hits = hits[np.argpartition(-raw[hits], depth - 1)[:depth]]
-            return hits
-
+        q = _Query(qvec, self._tokens(ix, question, mode), language.detect(question),
+                   promises.is_promise_question(question))
+        q.bound = ix.lexical_bound(q.tokens) if q.tokens else 0.0
+        tiebreak = None
         if mode == "dense":
-            rows, scores = self._ix.dense.top(qvec, depth, allowed)
-            tiebreak = None
+            hits = ix.dense_top(qvec, depth, flt)
+            chunks, scores = ix.chunks([i for i, _ in hits]), np.array([s for _, s in hits], np.float32)
         elif mode == "lexical":
-            rows = lexical_top()
-            scores = self._ix.lexical.normalised(raw[rows], bound)
-            tiebreak = raw[rows]
+            hits = ix.lexical_top(q.tokens, depth, flt) if q.tokens else []
+            tiebreak = np.array([s for _, s in hits], np.float32)
+            chunks, scores = ix.chunks([i for i, _ in hits]), fusion.lexical_normalised(tiebreak, q.bound)
         else:
-            rows = np.union1d(self._ix.dense.top(qvec, depth, allowed)[0], lexical_top()).astype(np.int64)
-            scores = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens), promise_q)
-            tiebreak = None
-        candidates = fusion.ranked(rows, scores, tiebreak)
+            ids = dict.fromkeys(i for i, _ in ix.dense_top(qvec, depth, flt))
+            if q.tokens:
+                ids.update(dict.fromkeys(i for i, _ in ix.lexical_top(q.tokens, depth, flt)))
+            chunks = ix.chunks(list(ids))
+            scores = self._hybrid(ix, q, chunks)
+        candidates = fusion.ranked(chunks, scores, tiebreak)
 
-        numbered = self._number_matches(question, allowed)
+        numbered = self._number_matches(v, question, flt)
         if numbered:
-            candidates = self._number_first(
-                numbered, question, candidates, mode, qvec, raw, bound, lang, tokens, promise_q
-            )
-        chosen = fusion.select(candidates, store.chunk_doc, store.chunk_start, store.chunk_end, k)
-        results = tuple(self._passage(rank, *choice) for rank, choice in enumerate(chosen, 1))
+            candidates = self._number_first(ix, numbered, question, candidates, mode, q)
+        chosen = fusion.select(candidates, k)
+        results = tuple(self._passage(v, rank, *choice) for rank, choice in enumerate(chosen, 1))
         threshold = float(tuning.ABSTAIN_THRESHOLD[mode])
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
 
-    def _hybrid(self, qvec, rows: np.ndarray, raw: np.ndarray, bound: float, lang: str, has_terms: bool,
-                promise_q: bool = False):
+    def _tokens(self, ix: ChunkIndex, question: str, mode: str) -> list[str]:
+        """The question's lexical terms. English: names, numbers and acronyms, plus the field's
+        vocabulary translated to Dutch (retrieval.glossary); other English words would be noise."""
+        if mode == "hybrid" and language.detect(question) == "en":
+            words = language.salient_words(question)
+            if tuning.ENGLISH_GLOSSARY:
+                words += glossary.translate(question)
+            return ix.known_tokens(tokenize(" ".join(words)))
+        return tokenize(question)
+
+    def _hybrid(self, ix: ChunkIndex, q: _Query, chunks: Sequence[ChunkInfo]) -> np.ndarray:
+        ids = [c.chunk_id for c in chunks]
         low, high = tuning.DENSE_RANGE
-        dense = fusion.dense_normalised(self._ix.dense.score_rows(qvec, rows), low, high)
-        lexical = self._ix.lexical.normalised(raw[rows], bound)
-        if tuning.LEXICAL_NORM == "max" and len(rows) and lexical.max() > 0:
+        dense = fusion.dense_normalised(ix.dense_scores(q.qvec, ids), low, high)
+        raw = ix.lexical_scores(q.tokens, ids) if q.tokens else np.zeros(len(ids), np.float32)
+        lexical = fusion.lexical_normalised(raw, q.bound)
+        if tuning.LEXICAL_NORM == "max" and len(ids) and lexical.max() > 0:
             lexical = lexical / lexical.max()
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
-        weight = float(tuning.DENSE_WEIGHT[lang]) if has_terms else 1.0
+        weight = float(tuning.DENSE_WEIGHT[q.lang]) if q.tokens else 1.0
         fused = fusion.fuse(dense, lexical, weight)
         # Priors (retrieval/tuning.py): a footnote names its sources in the question's words but
         # rarely answers it; a report of 1,700 chunks holds many near-misses by sheer number, so
         # each of its chunks needs more evidence than a letter's; a scrap of a chunk (a heading,
         # a table cell) matches the topic without saying anything.
-        fused = np.where(self._footnote[rows], fused * float(tuning.FOOTNOTE_WEIGHT), fused)
-        fused = fused / (1.0 + float(tuning.DOC_SIZE_PRIOR) * np.log(np.maximum(self._doc_chunks[rows], 1.0)))
-        fused = fused * np.minimum(1.0, self._chunk_chars[rows] / 300.0) ** float(tuning.SHORT_CHUNK_PRIOR)
-        if promise_q:  # "Wat heeft de minister toegezegd …?": passages holding a promise go first
-            fused = np.where(self._promise[rows], fused, fused * float(tuning.PROMISE_QUESTION_WEIGHT))
+        footnote = np.array([c.kind == "footnote" for c in chunks], dtype=bool)
+        doc_chunks = np.array([c.doc_chunks for c in chunks], dtype=np.float32)
+        chars = np.array([c.chars for c in chunks], dtype=np.float32)
+        fused = np.where(footnote, fused * float(tuning.FOOTNOTE_WEIGHT), fused)
+        fused = fused / (1.0 + float(tuning.DOC_SIZE_PRIOR) * np.log(np.maximum(doc_chunks, 1.0)))
+        fused = fused * np.minimum(1.0, chars / 300.0) ** float(tuning.SHORT_CHUNK_PRIOR)
+        if q.promise:  # "Wat heeft de minister toegezegd …?": passages holding a promise go first
+            promise = np.array([c.promise for c in chunks], dtype=bool)
+            fused = np.where(promise, fused, fused * float(tuning.PROMISE_QUESTION_WEIGHT))
         return fused
 
-    def _number_matches(self, question: str, allowed: np.ndarray | None) -> list[int]:
+    @staticmethod
+    def _number_matches(v: _View, question: str, flt: IndexFilter | None) -> list[str]:
         keys = docnumbers.number_keys(question)
-        docs = sorted({d for key in keys for d in self._number_index.get(key, ())})
-        if allowed is not None:
-            ok = set(self._ix.store.chunk_doc[allowed].tolist())
-            docs = [d for d in docs if d in ok]
+        docs = sorted({d for key in keys for d in v.numbers.get(key, ())})
+        if flt is not None:
+            docs = [d for d in docs if flt.admits(v.documents[d])]
         return docs
 
-    def _number_first(self, docs, question, candidates, mode, qvec, raw, bound, lang, tokens, promise_q):
+    def _number_first(self, ix: ChunkIndex, docs: list[str], question: str, candidates: list, mode: str,
+                      q: _Query) -> list:
         """Put one passage of each document asked for by number on top: its start when the
         question is only the number, else its best passage for the rest of the question."""
-        store = self._ix.store
         only_number = not docnumbers.remainder(question)
         top = []
-        for d in docs:
-            rows = self._rows_of_doc[d]
-            if not len(rows):
+        for doc_id in docs:
+            chunks = ix.document_chunks(doc_id)
+            if not chunks:
                 continue
+            ids = [c.chunk_id for c in chunks]
             if only_number:
-                best = int(rows[np.argmin(store.chunk_start[rows])])
+                best = min(chunks, key=lambda c: c.start)
             elif mode == "lexical":
-                best = int(rows[np.argmax(raw[rows])])
+                raw = ix.lexical_scores(q.tokens, ids) if q.tokens else np.zeros(len(ids))
+                best = chunks[int(np.argmax(raw))]
             elif mode == "dense":
-                best = int(rows[np.argmax(self._ix.dense.score_rows(qvec, rows))])
+                best = chunks[int(np.argmax(ix.dense_scores(q.qvec, ids)))]
             else:
-                fused = self._hybrid(qvec, rows, raw, bound, lang, bool(tokens), promise_q)
-                best = int(rows[np.argmax(fused)])
+                best = chunks[int(np.argmax(self._hybrid(ix, q, chunks)))]
             top.append((best, float(tuning.NUMBER_MATCH_SCORE)))
-        taken = {r for r, _ in top}
-        return top + [c for c in candidates if c[0] not in taken]
+        taken = {c.chunk_id for c, _ in top}
+        return top + [c for c in candidates if c[0].chunk_id not in taken]
 
-    def _allowed_rows(self, filters: Filters, warnings: list[str]) -> np.ndarray | None:
-        """Rows of chunks whose document passes the filters; None when nothing is filtered."""
+    @staticmethod
+    def _index_filter(v: _View, filters: Filters, warnings: list[str]) -> IndexFilter | None:
+        """The filters as the index applies them; None when nothing is filtered."""
         if not filters.active():
             return None
         try:
@@ -229,62 +245,62 @@ class Searcher:
             raise QueryError(str(exc)) from None
         if since and until and since > until:
             raise QueryError(f"the start date {filters.since} is after the end date {filters.until}")
-        unknown = [d for d in filters.doc_ids if d not in self.documents]
+        unknown = [d for d in filters.doc_ids if d not in v.documents]
         if unknown:
             warnings.append("unknown document id(s): " + ", ".join(unknown))
-        types = {t.lower() for t in filters.doc_types}
-        missing = sorted(t for t in filters.doc_types if t.lower() not in {x.lower() for x in self.doc_types})
+        missing = sorted(t for t in filters.doc_types if t.lower() not in {x.lower() for x in v.doc_types})
         if missing:
             warnings.append("no documents of type: " + ", ".join(missing))
-        ok = np.zeros(len(self._ix.store.docs), dtype=bool)
-        for i, d in enumerate(self._ix.store.docs):
-            if filters.doc_ids and d.doc_id not in filters.doc_ids:
-                continue
-            if types and (d.doc_type or "").lower() not in types:
-                continue
-            if (since or until) and not _date_passes(d, since, until, filters.include_undated):
-                continue
-            ok[i] = True
-        return np.flatnonzero(ok[self._ix.store.chunk_doc]).astype(np.int64)
-
-    def _passage(self, rank: int, row: int, score: float, start: int, end: int) -> Passage:
-        store = self._ix.store
-        doc_idx = int(store.chunk_doc[row])
-        d = store.docs[doc_idx]
-        return Passage(
-            rank=rank, doc_id=d.doc_id, title=d.title, date=d.date, date_precision=d.date_precision,
-            date_source=d.date_source, doc_type=d.doc_type, number=d.number, source=d.source or d.path,
-            heading=store.chunk_heading[row], page=store.chunk_page[row],
-            text=store.slice_text(doc_idx, start, end), start=start, end=end, score=round(float(score), 6),
-            author=d.author, organisation=d.organisation, date_hint=d.date_hint, kind=store.chunk_kind[row],
+        return IndexFilter(
+            doc_ids=frozenset(filters.doc_ids) or None,
+            doc_types=frozenset(t.lower() for t in filters.doc_types) or None,
+            since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+            include_undated=filters.include_undated,
         )
+
+    @staticmethod
+    def _passage(v: _View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int) -> Passage:
+        d = v.documents[chunk.doc_id]
+        return Passage(
+            rank=rank, doc_id=d.doc_id, chunk_id=chunk.chunk_id, title=d.title, date=d.date,
+            date_precision=d.date_precision, date_source=d.date_source, doc_type=d.doc_type, number=d.number,
+            source=d.source or d.path, heading=chunk.heading, page=chunk.page,
+            text=v.index.text_slice(d.doc_id, start, end), start=start, end=end,
+            score=round(float(score), 6), author=d.author, organisation=d.organisation,
+            date_hint=d.date_hint, kind=chunk.kind,
+        )
+
+
+@dataclass(frozen=True)
+class _View:
+    """One snapshot of the index with what the Searcher derives from its documents."""
+
+    index: ChunkIndex
+    documents: dict[str, DocInfo]
+    doc_types: list[str]
+    numbers: dict[str, list[str]]  # document number key -> doc ids (docnumbers.number_keys)
+
+    @classmethod
+    def of(cls, index: ChunkIndex) -> _View:
+        documents = dict(index.documents())
+        numbers: dict[str, list[str]] = {}
+        for d in documents.values():
+            for key in docnumbers.number_keys(d.number, loose=True):
+                numbers.setdefault(key, []).append(d.doc_id)
+        return cls(index, documents, sorted({d.doc_type for d in documents.values() if d.doc_type}), numbers)
+
+
+@dataclass
+class _Query:
+    """One question as the ranking sees it."""
+
+    qvec: np.ndarray | None
+    tokens: list[str]
+    lang: str
+    promise: bool
+    bound: float = 0.0
 
 
 def _truncate(embedder, question: str) -> tuple[str, bool]:
     cut = getattr(embedder, "truncate", None)
     return cut(question, "query") if cut else (question, False)
-
-
-def period_end(value: str):
-    """The last day an ISO date (or year, or month) covers: --until 2020 includes all of 2020."""
-    parts = value.strip().split("-")
-    first = parse_iso_date(value)
-    if len(parts) == 1:
-        return first.replace(month=12, day=31)
-    if len(parts) == 2:
-        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    return first
-
-
-def _date_passes(doc: DocInfo, since, until, include_undated: bool) -> bool:
-    """A document dated to a month or year passes when that period overlaps the range."""
-    if not doc.date:
-        return include_undated
-    try:
-        first = parse_iso_date(doc.date)
-        periods = {"year": first.strftime("%Y"), "month": first.strftime("%Y-%m")}
-        period = periods.get(doc.date_precision or "")
-        last = period_end(period or doc.date)
-    except ValueError:
-        return include_undated
-    return (since is None or last >= since) and (until is None or first <= until)

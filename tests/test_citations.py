@@ -8,13 +8,13 @@ import pytest
 
 from retrieval import citations, share
 from retrieval.app_text import STRINGS, strings, warning_text
+from retrieval.index.seam import DocInfo
 from retrieval.records import Filters, Passage
-from retrieval.store import DocInfo
 
 
 def passage(**kw) -> Passage:
-    base = dict(rank=1, doc_id="000", title="Brief van de minister van VWS", date="2020-06-05",
-                date_precision="day", date_source="stated", doc_type="Kamerbrief",
+    base = dict(rank=1, doc_id="000", chunk_id="000:0-100", title="Brief van de minister van VWS",
+                date="2020-06-05", date_precision="day", date_source="stated", doc_type="Kamerbrief",
                 number="Kamerstuk 28 638, nr. 181", source="corpus/000.txt", heading="Algemene reactie",
                 page=None, text="Het kabinet  geeft\nmet het programma «Samen» een impuls.", start=10, end=60,
                 score=0.7)

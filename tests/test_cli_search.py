@@ -11,8 +11,8 @@ import embeddings
 from embeddings.fake import FakeEmbedder
 from retrieval.cli import main
 
-RESULT_KEYS = ["rank", "doc_id", "title", "date", "date_precision", "date_source", "doc_type", "number",
-               "source", "heading", "page", "text", "start", "end", "score"]
+RESULT_KEYS = ["rank", "doc_id", "chunk_id", "title", "date", "date_precision", "date_source", "doc_type",
+               "number", "source", "heading", "page", "text", "start", "end", "score"]
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_unreadable_queries_file(env, capsys):
 
 def test_broken_index_is_rebuilt_by_search(env, capsys):
     assert main(["index"]) == 0
-    (env / "ix" / "manifest.json").write_text("garbage")
+    (env / "ix" / "index.sqlite").write_bytes(b"garbage" * 1000)
     capsys.readouterr()
     assert main(["search", "opvang", "--json"]) == 0
     out, err = capsys.readouterr()

@@ -34,7 +34,8 @@ def test_rank_metrics_keys_and_rounding():
 
 
 def passage(doc: str, start: int, text: str, score: float = 0.5, rank: int = 1) -> Passage:
-    return Passage(rank=rank, doc_id=doc, title=None, date=None, date_precision=None, date_source="unknown",
+    return Passage(rank=rank, doc_id=doc, chunk_id=f"{doc}:0-1", title=None, date=None, date_precision=None,
+                   date_source="unknown",
                    doc_type=None, number=None, source=doc, heading="", page=None, text=text, start=start,
                    end=start + len(text), score=score)
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import sqlite3
 
 import pytest
 
 from embeddings.fake import FakeEmbedder
 from retrieval import chunking
 from retrieval.errors import CorpusError, IndexBroken
-from retrieval.index import load_index, open_index, text_key
+from retrieval.index.local import LocalIndex
+from retrieval.index.vectors import text_key
 from retrieval.records import Document
 from retrieval.search import Searcher
 
@@ -39,16 +40,25 @@ def open_(corpus, index, embedder, **kw):
     return Searcher.open(corpus=[str(c) for c in corpus], index=index, embedder=embedder, **kw)
 
 
+def sql(index, query):
+    con = sqlite3.connect(index / "index.sqlite")
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
 def test_build_writes_manifest_and_is_fresh_next_time(tmp_path):
     corpus = write_corpus(tmp_path / "c")
     fake = FakeEmbedder()
     s = open_([corpus], tmp_path / "ix", fake)
     assert s.report.action == "rebuilt" and s.report.documents == 3
-    manifest = json.loads((tmp_path / "ix" / "manifest.json").read_text())
+    manifest = s.manifest
     assert manifest["model_id"] == fake.model_id and manifest["dimension"] == fake.dimension
     assert manifest["chunk_settings"] == json.loads(json.dumps(chunking.ChunkSettings().__dict__))
-    files = {os.path.basename(k): v for k, v in manifest["files"].items()}
-    assert files["opvang.txt"]["doc_id"] == "opvang" and len(files["opvang.txt"]["sha256"]) == 64
+    rows = sql(tmp_path / "ix", "SELECT path, doc_id, sha256 FROM files")
+    files = {os.path.basename(p): (d, sha) for p, d, sha in rows}
+    assert files["opvang.txt"][0] == "opvang" and len(files["opvang.txt"][1]) == 64
     assert set(s.documents) == {"visserij", "opvang", "arbeid"}
     fake.calls.clear()
     again = open_([corpus], tmp_path / "ix", fake)
@@ -64,7 +74,6 @@ def test_edit_reembeds_only_changed_chunks_and_delete_removes(tmp_path):
     s = open_([corpus], tmp_path / "ix", fake)
     assert s.report.action == "updated"
     assert sum(fake.calls) == len(chunk_keys(corpus / "opvang.txt", "opvang")) == s.report.embedded
-    assert s.report.reused == s.report.chunks - s.report.embedded
     top = s.search("gespecialiseerde centra", k=1, mode="lexical").results[0]
     assert top.doc_id == "opvang" and "gespecialiseerde" in top.text
 
@@ -159,33 +168,64 @@ def test_interrupted_build_keeps_its_embeddings_for_the_next(tmp_path):
     assert {p.doc_id for p in resp.results} == set(docs)
 
 
-@pytest.mark.parametrize("damage", ["no_manifest", "bad_manifest", "old_format", "no_faiss", "bad_store",
-                                    "no_lexical", "short_keys"])
+@pytest.mark.parametrize("damage", ["no_store", "bad_store", "old_format", "missing_vector", "no_meta"])
 def test_broken_index_is_reported_and_rebuilt(tmp_path, damage):
     corpus = write_corpus(tmp_path / "c")
     ix = tmp_path / "ix"
-    open_([corpus], ix, FakeEmbedder())
-    if damage == "no_manifest":
-        (ix / "manifest.json").unlink()
-    elif damage == "bad_manifest":
-        (ix / "manifest.json").write_text("{not json")
-    elif damage == "old_format":
-        m = json.loads((ix / "manifest.json").read_text())
-        (ix / "manifest.json").write_text(json.dumps({**m, "format": 0}))
-    elif damage == "no_faiss":
-        (ix / "dense.faiss").unlink()
+    open_([corpus], ix, FakeEmbedder()).close()
+    if damage == "no_store":
+        (ix / "index.sqlite").unlink()
     elif damage == "bad_store":
-        (ix / "store.sqlite").write_bytes(b"this is not sqlite" * 100)
-    elif damage == "no_lexical":
-        shutil.rmtree(ix / "lexical")
-    elif damage == "short_keys":
-        (ix / "vector_keys.json").write_text(json.dumps({"model_id": "fake-hash-64", "keys": []}))
+        (ix / "index.sqlite").write_bytes(b"this is not sqlite" * 100)
+    else:
+        con = sqlite3.connect(ix / "index.sqlite")
+        con.execute({"old_format": "UPDATE meta SET value = '1' WHERE key = 'format'",
+                     "missing_vector": "DELETE FROM vectors WHERE rowid = (SELECT min(rowid) FROM vectors)",
+                     "no_meta": "DROP TABLE meta"}[damage])
+        con.commit()
+        con.close()
     with pytest.raises(IndexBroken, match="rebuild|bronwijzer index"):
-        load_index(ix)
+        LocalIndex.open(ix)
     with pytest.raises(IndexBroken):
         open_([corpus], ix, FakeEmbedder(), update=False)
     s = open_([corpus], ix, FakeEmbedder())
     assert s.report.action == "rebuilt" and set(s.documents) == set(DOCS)
+    assert s.search("opvang", k=1, mode="lexical").results[0].doc_id == "opvang"
+
+
+def test_index_of_the_previous_format_is_rebuilt_reusing_its_vectors(tmp_path):
+    import faiss
+    import numpy as np
+
+    corpus = write_corpus(tmp_path / "c")
+    fake = FakeEmbedder()
+    open_([corpus], tmp_path / "now", fake).close()
+    keys = sorted({k for (k,) in sql(tmp_path / "now", "SELECT vec_key FROM chunks")})
+    ix = tmp_path / "ix"
+    ix.mkdir()
+    flat = faiss.IndexFlatIP(fake.dimension)
+    flat.add(np.asarray(fake.embed_passages([f"vector {i}" for i in range(len(keys))]), dtype=np.float32))
+    faiss.write_index(flat, str(ix / "dense.faiss"))
+    (ix / "vector_keys.json").write_text(json.dumps({"model_id": fake.model_id, "keys": keys}))
+    (ix / "manifest.json").write_text(json.dumps({"format": 1}))
+    with pytest.raises(IndexBroken, match="older version"):
+        LocalIndex.open(ix)
+    fake.calls.clear()
+    s = open_([corpus], ix, fake)
+    assert s.report.action == "rebuilt" and fake.calls == []
+    assert s.report.reused == s.report.chunks == len(keys)
+    assert not (ix / "manifest.json").exists()
+
+
+def test_damaged_lexical_cache_is_rebuilt_silently(tmp_path):
+    corpus = write_corpus(tmp_path / "c")
+    ix = tmp_path / "ix"
+    open_([corpus], ix, FakeEmbedder()).close()
+    [cache] = list(ix.glob("lexical-*"))
+    for f in cache.iterdir():
+        f.write_bytes(b"garbage")
+    s = open_([corpus], ix, FakeEmbedder(), update=False)
+    assert s.search("kabeljauw", k=1, mode="lexical").results[0].doc_id == "visserij"
 
 
 def test_crash_between_swap_renames_is_recovered(tmp_path):
@@ -199,10 +239,17 @@ def test_crash_between_swap_renames_is_recovered(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "ix"]
 
 
-def test_loaded_index_parts_agree(tmp_path):
-    corpus = write_corpus(tmp_path / "c")
-    loaded, report = open_index(tmp_path / "ix", [corpus], FakeEmbedder(), chunking.ChunkSettings())
-    assert len(loaded.store) == len(loaded.dense) == loaded.lexical.num_docs == report.chunks
+def test_chunk_ids_name_each_chunks_own_span(tmp_path):
+    from retrieval.ids import parse_span_id
+
+    corpus = write_corpus(tmp_path / "c", {"map met spatie/brief: één": "Opvang van slachtoffers. " * 80})
+    s = open_([corpus], tmp_path / "ix", FakeEmbedder())
+    chunks = s.index.document_chunks("map met spatie/brief: één")
+    assert len(chunks) > 1
+    for c in chunks:
+        assert " " not in c.chunk_id and parse_span_id(c.chunk_id) == (c.doc_id, c.start, c.end)
+    p = s.search("opvang slachtoffers", k=1, mode="lexical").results[0]
+    assert p.chunk_id in {c.chunk_id for c in chunks}
 
 
 def test_progress_reports_stages(tmp_path):
@@ -224,19 +271,17 @@ def test_importing_retrieval_is_light():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
 
 
-def test_promise_rows_are_stored_and_an_index_without_them_is_updated(tmp_path):
+def test_promise_flags_are_stored_per_chunk(tmp_path):
+    import shutil
+
     corpus = write_corpus(tmp_path / "c")
     shutil.copy(os.path.join(os.path.dirname(__file__), "..", "corpus", "000_9ed1f90a335b6492.txt"), corpus)
-    fake = FakeEmbedder()
-    s = open_([corpus], tmp_path / "ix", fake)
-    rows = json.loads((tmp_path / "ix" / "promise_rows.json").read_text())["rows"]
-    letter = [d.doc_id for d in s._ix.store.docs].index("000_9ed1f90a335b6492")
-    assert rows and {int(s._ix.store.chunk_doc[r]) for r in rows} == {letter}
-    (tmp_path / "ix" / "promise_rows.json").unlink()
-    fake.calls.clear()
-    again = open_([corpus], tmp_path / "ix", fake)
-    assert again.report.action == "updated" and fake.calls == []  # no re-embedding, just the rows
-    assert json.loads((tmp_path / "ix" / "promise_rows.json").read_text())["rows"] == rows
+    s = open_([corpus], tmp_path / "ix", FakeEmbedder())
+    flagged = {d for (d,) in sql(tmp_path / "ix", "SELECT doc_id FROM chunks WHERE promise = 1")}
+    assert flagged == {"000_9ed1f90a335b6492"}
+    spans = s.index.promise_spans()["000_9ed1f90a335b6492"]
+    for c in s.index.document_chunks("000_9ed1f90a335b6492"):
+        assert c.promise == any(a < c.end and c.start < b for a, b in spans)
 
 
 def count_documents(monkeypatch, module, name) -> list[str]:
@@ -265,7 +310,7 @@ def test_promise_detection_reads_only_changed_documents(tmp_path, monkeypatch):
 
 
 def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, monkeypatch):
-    from retrieval import index as index_mod
+    from retrieval.index import sync as sync_mod
 
     corpus = write_corpus(tmp_path / "c")
     fake = FakeEmbedder()
@@ -280,10 +325,11 @@ def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, m
 
     fresh = {text_key(c.embed_text) for d in load_documents([corpus]).documents if d.doc_id != "arbeid"
              for c in real(d)}
-    assert fresh and fresh <= set(again._ix.keys) and len(again._ix.store) == len(first._ix.store)
+    stored = {k for (k,) in sql(tmp_path / "ix", "SELECT vec_key FROM chunks")}
+    assert fresh and fresh <= stored and again.report.chunks == first.report.chunks
 
     seen.clear()
-    monkeypatch.setattr(index_mod, "_code_key", lambda *modules: "a newer chunker")
+    monkeypatch.setattr(sync_mod, "code_key", lambda *modules: "a newer chunker")
     (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting wordt onderzocht door de inspectie.", "utf-8")
     open_([corpus], tmp_path / "ix", fake)
     assert sorted(seen) == ["arbeid", "opvang", "visserij"]

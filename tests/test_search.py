@@ -41,9 +41,10 @@ def searcher(tmp_path, monkeypatch):
     for name, (text, _) in DOCS.items():
         (corpus / f"{name}.txt").write_text(text, "utf-8")
 
-    def load_documents(folders):
+    def load_documents(folders, only=None):
         docs = [Document(p.stem, str(p), p.read_text("utf-8"), DOCS[p.stem][1])
-                for f in folders for p in sorted(Path(f).glob("*.txt"))]
+                for f in folders for p in sorted(Path(f).glob("*.txt"))
+                if only is None or str(p.resolve()) in only]
         return loading.LoadResult(tuple(docs), ())
 
     monkeypatch.setattr(loading, "load_documents", load_documents)
@@ -256,15 +257,16 @@ def test_real_records_are_frozen(real_searcher):
 
 
 def test_select_clips_a_neighbour_to_the_text_not_shown_yet():
-    import numpy as np
-
     from retrieval import fusion
+    from retrieval.index.seam import ChunkInfo
 
-    doc = np.array([0, 0, 0, 1])
-    start, end = np.array([0, 80, 10, 0]), np.array([100, 200, 90, 50])
-    chosen = fusion.select([(0, 0.9), (2, 0.8), (1, 0.7), (3, 0.6)], doc, start, end, k=4)
-    # row 2 lies inside row 0: skipped; row 1 shares 20 characters with row 0: shown from 100 on.
-    assert chosen == [(0, 0.9, 0, 100), (1, 0.7, 100, 200), (3, 0.6, 0, 50)]
+    def chunk(doc, start, end):
+        return ChunkInfo(f"{doc}:{start}-{end}", doc, start, end, "", None, "body", False, 3)
+
+    a, b, inside, other = chunk("a", 0, 100), chunk("a", 80, 200), chunk("a", 10, 90), chunk("b", 0, 50)
+    chosen = fusion.select([(a, 0.9), (inside, 0.8), (b, 0.7), (other, 0.6)], k=4)
+    # `inside` lies inside `a`: skipped; `b` shares 20 characters with `a`: shown from 100 on.
+    assert chosen == [(a, 0.9, 0, 100), (b, 0.7, 100, 200), (other, 0.6, 0, 50)]
 
 
 def test_promise_question_favours_promise_passages(real_searcher, monkeypatch):

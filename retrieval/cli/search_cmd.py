@@ -10,8 +10,8 @@ import textwrap
 from retrieval.cli.common import add_settings_options
 from retrieval.errors import QueryError
 
-RESULT_FIELDS = ("rank", "doc_id", "title", "date", "date_precision", "date_source", "doc_type", "number",
-                 "source", "heading", "page", "text", "start", "end", "score")
+RESULT_FIELDS = ("rank", "doc_id", "chunk_id", "title", "date", "date_precision", "date_source", "doc_type",
+                 "number", "source", "heading", "page", "text", "start", "end", "score")
 
 
 def register(subparsers) -> None:
@@ -37,8 +37,8 @@ def register(subparsers) -> None:
 
 
 def _filters(args: argparse.Namespace):
+    from retrieval.dates import period_end
     from retrieval.records import Filters, parse_iso_date
-    from retrieval.search import period_end
 
     for name in ("since", "until"):
         value = getattr(args, name)

@@ -1,8 +1,10 @@
 """The embedding cache: vectors keyed by (model id, sha256 of the embedded text).
 
-The index's own vectors (`dense.faiss` rows, keys in `vector_keys.json` with the model id) are the
-cache for the next update, so unchanged passages are never embedded again. An interrupted build
+The index stores each vector once under its text's key (`vectors` in index.sqlite), so a chunk
+whose text is unchanged is never embedded again, even when its offsets moved. An interrupted build
 leaves what it embedded in `.<index>.partial-embeddings.npz` beside the index, for the next build.
+An index folder of the previous format (`dense.faiss` + `vector_keys.json`) is read once, so the
+first build of this version reuses its vectors instead of embedding the corpus again.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import tuning
-from retrieval.dense import DenseIndex
 
-KEYS = "vector_keys.json"
 Progress = Callable[[str, int, int], None] | None
 
 
@@ -25,19 +25,21 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _index_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
-    """key -> vector from an existing index built with the same model; empty when unusable."""
+def legacy_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
+    """key -> vector from an index folder of the previous format built with this model; {} otherwise."""
     try:
-        stored = json.loads((Path(folder) / KEYS).read_text("utf-8"))
+        import faiss
+
+        stored = json.loads((Path(folder) / "vector_keys.json").read_text("utf-8"))
         if stored.get("model_id") != model_id:
             return {}
         keys = stored["keys"]
-        dense = DenseIndex.load(folder)  # keep it alive: `vectors` is a view into its memory
-        vectors = dense.vectors
-        if len(keys) != len(vectors):
+        index = faiss.read_index(str(Path(folder) / "dense.faiss"))
+        if index.ntotal != len(keys):
             return {}
-        return {k: vectors[i].copy() for i, k in enumerate(keys)}
-    except Exception:  # a damaged cache only costs re-embedding
+        vectors = index.reconstruct_n(0, index.ntotal)
+        return {k: np.array(vectors[i], dtype=np.float32) for i, k in enumerate(keys)}
+    except Exception:  # absent or damaged: it only costs re-embedding
         return {}
 
 
@@ -82,8 +84,9 @@ def _read_partial(folder: Path, model_id: str) -> dict[str, np.ndarray]:
 
 
 def cached_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
-    """Every reusable vector for this model: the index's own, plus an interrupted build's."""
-    return {**_read_partial(folder, model_id), **_index_vectors(folder, model_id)}
+    """Reusable vectors for this model outside the index itself: an interrupted build's, and those
+    of an index of the previous format in this folder."""
+    return {**_read_partial(folder, model_id), **legacy_vectors(folder, model_id)}
 
 
 def embed_missing(

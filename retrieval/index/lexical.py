@@ -1,0 +1,108 @@
+"""Lexical (BM25) matching with Dutch stemming for the local engine: bm25s over our own tokens.
+
+Tokenising is apart from indexing (as in bm25s itself): lowercase word tokens, Dutch stopwords
+dropped, Snowball Dutch stems. The tokens of every chunk are kept in `index.sqlite`; the bm25s
+index is built from them (about a second for 25,000 chunks) and saved per index generation, so it
+is built once per change, not once per start. Scores are normalised to [0, 1] as the share of the
+query's attainable BM25 weight a chunk reaches (`retrieval.fusion.lexical_normalised`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    return frozenset(STOPWORDS_DUTCH)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed, lowercased word tokens without Dutch stopwords."""
+    stop = _stopwords()
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    return _stemmer().stemWords(words) if words else []
+
+
+class LexicalIndex:
+    """A bm25s index over chunk tokens; position i is chunk i in the index's chunk order."""
+
+    def __init__(self, bm25) -> None:
+        self._bm25 = bm25
+        if bm25 is None:  # an index without chunks
+            self.num_docs, self._term_max, self._unknown_max = 0, np.zeros(0, np.float32), 0.0
+            return
+        scores = bm25.scores
+        self.num_docs = int(scores["num_docs"])
+        indptr = np.asarray(scores["indptr"])
+        data = np.asarray(scores["data"])
+        # Highest score each term reaches in any chunk: the bound used for normalisation.
+        self._term_max = np.zeros(len(indptr) - 1, dtype=np.float32)
+        nonempty = np.flatnonzero(indptr[1:] > indptr[:-1])
+        if len(nonempty):
+            self._term_max[nonempty] = np.maximum.reduceat(data, indptr[:-1][nonempty])
+        # An unknown query term could at best score like a term found in one chunk.
+        n = max(self.num_docs, 1)
+        self._unknown_max = float(math.log(1 + (n - 1 + 0.5) / 1.5))
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> LexicalIndex:
+        import bm25s
+        from bm25s.tokenization import Tokenized
+
+        # Token ids in order of first appearance (bm25s's own string path is slower by half).
+        # An empty chunk gets the empty token so that bm25s keeps positions aligned.
+        if not token_lists:
+            return cls(None)
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] or [vocab.setdefault("", len(vocab))]
+               for tokens in token_lists]
+        bm25 = bm25s.BM25(method="lucene")
+        bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
+        return cls(bm25)
+
+    def save(self, folder: Path) -> None:
+        if self._bm25 is None:
+            raise OSError("an empty lexical index is not saved")
+        self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
+
+    def knows(self, token: str) -> bool:
+        return bool(token) and self._bm25 is not None and token in self._bm25.vocab_dict
+
+    def bound(self, query_tokens: list[str]) -> float:
+        """The query's attainable total: each known term at its best score in any chunk, each
+        unknown term as a term found in one chunk."""
+        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+        ids = [vocab[t] for t in query_tokens if t and t in vocab]
+        bound = float(self._term_max[ids].sum()) if ids else 0.0
+        return bound + self._unknown_max * sum(1 for t in query_tokens if t and t not in vocab)
+
+    def raw(self, query_tokens: list[str]) -> np.ndarray:
+        """Raw BM25 score of every chunk."""
+        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+        ids = [vocab[t] for t in query_tokens if t and t in vocab]
+        if not ids:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)

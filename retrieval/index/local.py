@@ -1,0 +1,306 @@
+"""`LocalIndex`: the `ChunkIndex` of one machine, FAISS + bm25s over one SQLite file.
+
+`index.sqlite` (retrieval.index.store) is the source of truth, keyed by chunk id. Opening the
+index starts a read transaction that it keeps, so everything it shows (texts included) comes from
+one snapshot while `bronwijzer index` commits changes beside it; `refresh()` moves to the newest
+state. The FAISS index is built in memory from the stored vectors; the bm25s index is saved once
+per generation in `lexical-<uid>-<generation>/` (a cache: when missing or damaged it is rebuilt
+from the stored tokens).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import IndexBroken
+from retrieval.index import store
+from retrieval.index.dense import DenseIndex, top_order
+from retrieval.index.lexical import LexicalIndex
+from retrieval.index.seam import ChunkInfo, DocInfo, IndexedChunk, IndexedDocument, IndexFilter
+from retrieval.index.snapshot import Snapshot
+
+
+class LocalIndex:
+    """One index folder. Reads come from a snapshot; writes are SQLite transactions."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / store.FILE
+        if not self.path.is_file():
+            if (self.folder / "manifest.json").is_file():
+                raise IndexBroken(f"index at {self.folder} was made by an older version; "
+                                  "run `bronwijzer index` to rebuild it")
+            raise IndexBroken(f"no index at {self.folder}; build it with `bronwijzer index`")
+        self._lock = threading.Lock()
+        self._wcon = None
+        self._depth = 0  # nesting of transaction()
+        self._snap: Snapshot | None = None
+        self._con = None
+        self._begin()
+
+    @classmethod
+    def open(cls, folder: Path) -> LocalIndex:
+        """Open an index folder for search, or raise IndexBroken saying what is wrong."""
+        index = cls(folder)
+        index.load()
+        return index
+
+    @classmethod
+    def create(cls, folder: Path, meta: dict) -> LocalIndex:
+        """A new, empty index in `folder` (which must not hold one)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        store.create(folder / store.FILE, {"uid": uuid.uuid4().hex[:12], **meta})
+        return cls(folder)
+
+    # --- snapshot -------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        try:
+            con = store.connect(self.path)
+            con.execute("BEGIN")
+            meta = store.get_meta(con)  # the first read fixes the snapshot
+        except Exception as exc:  # not SQLite, wrong schema, unreadable: all mean "rebuild"
+            raise IndexBroken(f"index at {self.folder} is damaged ({type(exc).__name__}: {exc}); "
+                              "rebuild it with `bronwijzer index --rebuild`") from exc
+        if meta.get("format") != store.FORMAT_VERSION or not isinstance(meta.get("dimension"), int):
+            con.close()
+            raise IndexBroken(f"index at {self.folder} has an unknown format; "
+                              "run `bronwijzer index --rebuild`")
+        self._con, self.meta = con, meta
+
+    def load(self) -> None:
+        """Read the snapshot into memory: metadata, chunk columns, vectors, the lexical index."""
+        try:
+            with self._lock:
+                docs = store.read_documents(self._con)
+                rows = store.read_chunks(self._con)
+                vectors = store.read_vectors(self._con, int(self.meta["dimension"]))
+            lexical = self._lexical(len(rows))
+            self._snap = Snapshot(docs, rows, DenseIndex(vectors, int(self.meta["dimension"])), lexical)
+        except IndexBroken:
+            raise
+        except Exception as exc:
+            raise IndexBroken(f"index at {self.folder} is damaged ({type(exc).__name__}: {exc}); "
+                              "rebuild it with `bronwijzer index --rebuild`") from exc
+
+    def _lexical_dir(self) -> Path:
+        return self.folder / f"lexical-{self.meta.get('uid')}-{self.meta.get('generation')}"
+
+    def _lexical(self, count: int) -> LexicalIndex:
+        """The saved bm25s index of this generation, else one built from the stored tokens."""
+        folder = self._lexical_dir()
+        try:
+            lexical = LexicalIndex.load(folder)
+            if lexical.num_docs == count:
+                return lexical
+        except Exception:  # missing or damaged: a cache, rebuilt below
+            pass
+        with self._lock:
+            tokens = store.read_tokens(self._con)
+        lexical = LexicalIndex.build(tokens)
+        _save_atomically(lexical, folder)
+        return lexical
+
+    @property
+    def snap(self) -> Snapshot:
+        if self._snap is None:
+            self.load()
+        return self._snap
+
+    def refresh(self) -> bool:
+        """Move this object to the newest committed state; True when it changed. Not for an index
+        that searches use concurrently: they take `latest()` instead."""
+        now = self._committed()
+        if now is None or now == (self.meta.get("uid"), self.meta.get("generation")):
+            return False
+        loaded = self._snap is not None
+        old = self._con
+        self._begin()
+        old.close()
+        self._snap = None
+        if loaded:
+            self.load()
+        return True
+
+    def latest(self) -> LocalIndex:
+        """self when it shows the newest committed state, else a newly opened LocalIndex."""
+        if self._committed() == (self.meta.get("uid"), self.meta.get("generation")):
+            return self
+        try:
+            return LocalIndex.open(self.folder)
+        except IndexBroken:
+            return self  # mid-swap or damaged: keep what works
+
+    def _committed(self) -> tuple | None:
+        try:
+            con = store.connect(self.path)
+            try:
+                now = store.get_meta(con)
+            finally:
+                con.close()
+        except Exception:
+            return None
+        return now.get("uid"), now.get("generation")
+
+    def prepare(self) -> None:
+        """Save the lexical index of the current generation and drop other generations' (writers
+        call this after committing, so readers need not build it)."""
+        self.refresh()
+        with self._lock:
+            count = self._con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        self._lexical(count)
+        keep = self._lexical_dir().name
+        for old in self.folder.glob("lexical-*"):
+            if old.name != keep and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+
+    # --- reads (ChunkIndex) ---------------------------------------------------------------------
+
+    @property
+    def dimension(self) -> int:
+        return int(self.meta["dimension"])
+
+    def dense_top(self, qvec, k: int, filters: IndexFilter | None = None) -> list[tuple[str, float]]:
+        snap = self.snap
+        rows, scores = snap.dense.top(qvec, k, snap.allowed(filters))
+        return [(snap.ids[r], float(s)) for r, s in zip(rows.tolist(), scores.tolist(), strict=True)]
+
+    def lexical_top(self, tokens: Sequence[str], k: int, filters: IndexFilter | None = None
+                    ) -> list[tuple[str, float]]:
+        snap = self.snap
+        raw = snap.raw(tokens)
+        allowed = snap.allowed(filters)
+        rows = np.flatnonzero(raw > 0) if allowed is None else allowed[raw[allowed] > 0]
+        rows = rows[top_order(raw[rows], k)]
+        return [(snap.ids[r], float(raw[r])) for r in rows.tolist()]
+
+    def dense_scores(self, qvec, ids: Sequence[str]) -> np.ndarray:
+        snap = self.snap
+        return snap.dense.score_rows(qvec, snap.rows(ids))
+
+    def lexical_scores(self, tokens: Sequence[str], ids: Sequence[str]) -> np.ndarray:
+        snap = self.snap
+        return snap.raw(tokens)[snap.rows(ids)]
+
+    def known_tokens(self, tokens: Iterable[str]) -> list[str]:
+        lexical = self.snap.lexical
+        return [t for t in tokens if lexical.knows(t)]
+
+    def lexical_bound(self, tokens: Sequence[str]) -> float:
+        return self.snap.lexical.bound(list(tokens))
+
+    def chunks(self, ids: Sequence[str]) -> list[ChunkInfo]:
+        snap = self.snap
+        return [snap.info(r) for r in snap.rows(ids).tolist()]
+
+    def document_chunks(self, doc_id: str) -> list[ChunkInfo]:
+        snap = self.snap
+        return [snap.info(r) for r in snap.doc_rows.get(doc_id, range(0))]
+
+    def documents(self) -> dict[str, DocInfo]:
+        return self.snap.documents
+
+    def document_text(self, doc_id: str) -> str:
+        return store.read_text(self._con, self._lock, doc_id)
+
+    def text_slice(self, doc_id: str, start: int, end: int) -> str:
+        return store.read_text(self._con, self._lock, doc_id, start, end)
+
+    def full_documents(self):
+        """Every document with its text (records.Document), in doc id order."""
+        return store.read_full_documents(self._con, self._lock)
+
+    def promise_spans(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        with self._lock:
+            return store.read_promise_spans(self._con)
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes: all of them are committed together, or none (also on kill -9)."""
+        if self._wcon is None:
+            self._wcon = store.connect(self.path)
+        if self._depth == 0:
+            self._wcon.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._wcon.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._wcon.execute("COMMIT")
+
+    def corpus_state(self) -> tuple[dict, dict[str, dict], dict[str, tuple[str, str]]]:
+        """(meta, files, {doc_id: (chunk_key, promise_key)}) as last committed."""
+        con = store.connect(self.path)
+        try:
+            return store.get_meta(con), store.get_files(con), store.document_keys(con)
+        finally:
+            con.close()
+
+    def stored_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        con = store.connect(self.path)
+        try:
+            return store.stored_vectors(con, keys)
+        finally:
+            con.close()
+
+    def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
+                         vectors: dict[str, np.ndarray]) -> None:
+        with self.transaction():
+            store.upsert_documents(self._wcon, docs, chunks, vectors)
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        with self.transaction():
+            store.delete_documents(self._wcon, doc_ids)
+
+    def set_state(self, files: dict[str, dict], meta: dict, new_generation: bool = True) -> None:
+        """Record the corpus files and meta values with the counts; after a change of documents,
+        drop unused vectors and start a new generation (what readers refresh to)."""
+        with self.transaction():
+            con = self._wcon
+            store.set_files(con, files)
+            counts = {"documents": con.execute("SELECT count(*) FROM documents").fetchone()[0],
+                      "chunks": con.execute("SELECT count(*) FROM chunks").fetchone()[0]}
+            if new_generation:
+                store.prune_vectors(con)
+                counts["generation"] = int(store.get_meta(con).get("generation", 0)) + 1
+            store.set_meta(con, {**meta, **counts})
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        with self._lock:
+            for con in (self._con, self._wcon):
+                if con is not None:
+                    con.close()
+            self._con = self._wcon = None
+
+
+def _save_atomically(lexical: LexicalIndex, folder: Path) -> None:
+    """Save beside the target and rename into place; a lost race or a read-only folder only
+    means the next reader builds it again."""
+    tmp = folder.parent / f".{folder.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        lexical.save(tmp)
+        tmp.rename(folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)

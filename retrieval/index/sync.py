@@ -1,0 +1,190 @@
+"""Bring an index up to date with its corpus folders, one document at a time.
+
+Only files whose sha256 changed are read again; only documents whose text, metadata, chunk
+settings or chunking code changed are chunked again; only chunk texts without a stored vector are
+embedded. All changes of one update are committed in one transaction. A change to the code that
+reads documents (readers, metadata, sidecars) makes every file be read again; a changed sidecar
+makes every document's metadata be read again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import CorpusError
+from retrieval.index import vectors as embedcache
+from retrieval.index.lexical import tokenize
+from retrieval.index.local import LocalIndex
+from retrieval.index.seam import IndexedChunk, IndexedDocument
+from retrieval.index.vectors import text_key
+
+Progress = Callable[[str, int, int], None] | None
+Lookup = Callable[[list[str]], dict[str, np.ndarray]]
+
+_LOAD_CODE = ("retrieval.loading", "retrieval.readers", "retrieval.metadata", "retrieval.sidecar",
+              "retrieval.dates", "retrieval.records")
+_CHUNK_CODE = ("retrieval.chunking", "retrieval.structure", "retrieval.noise", "retrieval.index.lexical")
+_PROMISE_CODE = ("retrieval.promises", "retrieval.deadlines", "retrieval.structure", "retrieval.noise",
+                 "retrieval.dates")
+
+
+@functools.lru_cache(maxsize=8)
+def code_key(*modules: str) -> str:
+    """A hash of the source of the modules a stored result came from: new code, fresh results."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
+    return digest.hexdigest()
+
+
+def code_keys() -> dict[str, str]:
+    return {"load": code_key(*_LOAD_CODE), "chunk": code_key(*_CHUNK_CODE),
+            "promise": code_key(*_PROMISE_CODE)}
+
+
+def settings_json(chunk_settings) -> dict:
+    """Chunk settings as they read back from JSON (tuples become lists)."""
+    return json.loads(json.dumps(asdict(chunk_settings)))
+
+
+def _sha256(path: Path) -> str:
+    from retrieval.loading import file_sha256
+
+    return file_sha256(path)
+
+
+def corpus_files(folders: Sequence[Path], previous: dict | None = None, trusted_before_ns: int = 0
+                 ) -> dict[str, dict]:
+    """Every visible file under the corpus folders with its sha256 (sidecar metadata included).
+
+    A file whose size and mtime match `previous` keeps its recorded hash, so checking a large
+    unchanged corpus does not re-read it; only for mtimes well before the last build, since a
+    file rewritten within the clock's granularity can keep its mtime ("racy git").
+    """
+    previous = previous or {}
+    out: dict[str, dict] = {}
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise CorpusError(f"corpus folder not found: {folder}")
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+                continue
+            st = path.stat()
+            name = str(path.resolve())
+            old = previous.get(name)
+            same = old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
+            sha = old["sha256"] if same and st.st_mtime_ns < trusted_before_ns else _sha256(path)
+            out[name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_id": None}
+    return out
+
+
+def _doc_key(doc, *extra: str) -> str:
+    """What per-document work depends on: the text, the metadata (title, actor, type, date) and `extra`."""
+    return text_key("\x00".join((doc.text, repr(doc.meta), *extra)))
+
+
+def _changed(folders, files: dict, stored: dict, meta: dict, codes: dict) -> set[str] | None:
+    """Files to read again, or None for all of them (reading code, a sidecar or the folders changed)."""
+    from retrieval.sidecar import CSV_NAME, TSV_NAME
+
+    changed = {p for p, f in files.items() if stored.get(p, {}).get("sha256") != f["sha256"]}
+    touched = changed | {p for p in stored if p not in files}
+    folder_list = [str(Path(f).resolve()) for f in folders]
+    if meta.get("code", {}).get("load") != codes["load"] or meta.get("folders") != folder_list \
+            or any(Path(p).name in (CSV_NAME, TSV_NAME) for p in touched):
+        return None
+    return changed
+
+
+def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, progress: Progress = None,
+         reuse: Lookup | None = None, partials: Path | None = None) -> dict:
+    """Update `ix` to the corpus. Returns {"written": documents written or deleted, "embedded": texts
+    sent to the model, "skipped": files set aside}. An interrupted embedding run leaves its vectors
+    beside `partials` (the index folder) for the next run."""
+    from retrieval import loading
+
+    if progress:
+        progress("Reading corpus", 0, 1)
+    meta, stored_files, stored_keys = ix.corpus_state()
+    built_ns = time.time_ns()
+    files = corpus_files(folders, stored_files, int(meta.get("built_ns", 0)) - 2_000_000_000)
+    codes = code_keys()
+    changed = _changed(folders, files, stored_files, meta, codes)
+    loaded = loading.load_documents([Path(f) for f in folders], only=changed)
+    by_path = {str(Path(d.path).resolve()): d for d in loaded.documents}
+    for path, entry in files.items():
+        doc = by_path.get(path)
+        kept = changed is not None and path not in changed
+        entry["doc_id"] = doc.doc_id if doc else (stored_files.get(path, {}).get("doc_id") if kept else None)
+    current = {e["doc_id"] for e in files.values() if e["doc_id"]}
+    if not current:
+        raise CorpusError("no readable documents in " + ", ".join(str(f) for f in folders))
+    settings_key = json.dumps(settings_json(chunk_settings), sort_keys=True)
+    todo = []
+    for doc in sorted(loaded.documents, key=lambda d: d.doc_id):
+        keys = (_doc_key(doc, settings_key, codes["chunk"]), _doc_key(doc, codes["promise"]))
+        if stored_keys.get(doc.doc_id) != keys:
+            todo.append((doc, keys))
+    deleted = sorted(set(stored_keys) - current)
+    docs, chunks = _prepare(todo, chunk_settings, progress)
+    new_vectors, embedded = _vectors(ix, chunks, embedder, progress, reuse, Path(partials or ix.folder))
+    if progress:
+        progress("Writing index", 0, 1)
+    state = {"folders": [str(Path(f).resolve()) for f in folders], "code": codes, "built_ns": built_ns,
+             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built_ns / 1e9))}
+    with ix.transaction():
+        if deleted:
+            ix.delete_documents(deleted)
+        if docs:
+            ix.upsert_documents(docs, chunks, new_vectors)
+        ix.set_state(files, state, new_generation=bool(deleted or docs))
+    if deleted or docs:
+        ix.prepare()
+    if progress:
+        progress("Writing index", 1, 1)
+    return {"written": len(docs) + len(deleted), "embedded": embedded, "skipped": tuple(loaded.skipped)}
+
+
+def _prepare(todo, chunk_settings, progress: Progress) -> tuple[list[IndexedDocument], list[IndexedChunk]]:
+    """Chunks, lexical tokens and promise flags of the documents to (re)write."""
+    from retrieval import chunking
+    from retrieval.promises import promises_in
+
+    docs: list[IndexedDocument] = []
+    chunks: list[IndexedChunk] = []
+    for i, (doc, (chunk_key, promise_key)) in enumerate(todo, 1):
+        spans = tuple((p.start, p.end) for p in promises_in(doc) if p.kind == "promise")
+        docs.append(IndexedDocument(doc, chunk_key, promise_key, spans))
+        for c in chunking.chunk(doc, chunk_settings):
+            text = c.embed_text or c.text
+            promise = any(s < c.end and c.start < e for s, e in spans)
+            chunks.append(IndexedChunk(c, text_key(text), tuple(tokenize(text)), promise))
+        if progress:
+            progress("Chunking", i, len(todo))
+    return docs, chunks
+
+
+def _vectors(ix: LocalIndex, chunks: Sequence[IndexedChunk], embedder, progress: Progress,
+             reuse: Lookup | None, partials: Path) -> tuple[dict[str, np.ndarray], int]:
+    """(vectors to store, how many were embedded): what the index lacks, from `reuse` or the model."""
+    texts = {c.vec_key: c.chunk.embed_text or c.chunk.text for c in chunks}
+    have = set(ix.stored_vectors(list(texts)))
+    missing = [k for k in texts if k not in have]
+    found = reuse(missing) if reuse and missing else {}
+    found = {k: v for k, v in found.items() if np.shape(v) == (int(embedder.dimension),)}
+    todo = {k: texts[k] for k in missing if k not in found}
+    found.update(embedcache.embed_missing(partials, todo, embedder, progress))
+    return found, sum(1 for c in chunks if c.vec_key in todo)
