@@ -1,11 +1,11 @@
 """Bronwijzer's chat page: ask in Dutch or English, get verbatim passages with their sources.
 
 Only the retrieval API is used: `Searcher` for search and document text, and the helpers in
-retrieval.citations / highlight / share / app_text for everything a person reads, so the page
+retrieval.present.citations / highlight / share / app_text for everything a person reads, so the page
 holds layout only. Model and index load once per server process (st.cache_resource); the
 conversation lives in st.session_state per browser session; the last question and its filters
 live in the URL, so a link reopens the same answer, and `?doc=&start=&end=` opens one passage
-in its document. Document text is only ever shown escaped (see retrieval.highlight).
+in its document. Document text is only ever shown escaped (see retrieval.present.highlight).
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval import citations, highlight, share
-from retrieval.app_text import LANGUAGE_NAMES, strings, warning_text
-from retrieval.citations import escape_markdown as md
 from retrieval.config import Settings
 from retrieval.errors import BronwijzerError, QueryError
+from retrieval.present import citations, highlight
+from retrieval.present.citations import escape_markdown as md
 from retrieval.records import Filters
+from ui import share
+from ui.app_text import LANGUAGE_NAMES, strings, warning_text
 
 DEFAULT_SHOWN = 3  # passages per answer unless asked for more
 MORE_STEP = 3
@@ -43,7 +44,7 @@ ss = st.session_state
 def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str):
     """The Searcher, once per server process and settings: the index is built or brought up to date
     first, and the model is loaded and run once so the first question does not pay for that."""
-    from retrieval.search import Searcher
+    from retrieval.search.searcher import Searcher
 
     searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, update=True)
     if hasattr(searcher.embedder, "load"):

@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/ablation.py [--set eval/dev.jsonl] [--corpus corpus] [--quick]
 
 Every row builds a small index in a temporary folder (the bundled corpus: ~100 chunks, seconds to
-embed), overriding `retrieval.tuning` attributes and ChunkSettings in-process; nothing on disk
+embed), overriding `retrieval.search.tuning` attributes and ChunkSettings in-process; nothing on disk
 changes. Then it sweeps fusion weights and the abstention thresholds on the best row and prints
 the recommended constants. Figures go in the README's ablation table.
 """
@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from retrieval import evaluate, tuning  # noqa: E402
-from retrieval.chunking import ChunkSettings  # noqa: E402
-from retrieval.evalset import load_eval_set  # noqa: E402
+from retrieval.evaluation import evaluate  # noqa: E402
+from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
+from retrieval.search import tuning
+from retrieval.text.chunking import ChunkSettings  # noqa: E402
 
 
 class NoPrompts:
@@ -72,7 +73,7 @@ def strict_overlap_select(candidates, doc_of, start, end, k):
 
 @contextmanager
 def tuned(**overrides):
-    """Override retrieval.tuning attributes for the duration (restored afterwards)."""
+    """Override retrieval.search.tuning attributes for the duration (restored afterwards)."""
     old = {k: getattr(tuning, k) for k in overrides}
     for k, v in overrides.items():
         setattr(tuning, k, v)
@@ -92,7 +93,7 @@ def chunk_settings(**fields) -> ChunkSettings:
 
 
 def open_searcher(corpus, embedder, settings: ChunkSettings, workdir: Path):
-    from retrieval.search import Searcher
+    from retrieval.search.searcher import Searcher
 
     folder = Path(tempfile.mkdtemp(dir=workdir)) / "index"
     return Searcher.open(corpus=corpus, index=folder, embedder=embedder, chunk_settings=settings)
@@ -156,7 +157,7 @@ def main() -> int:
         return s, judged
 
     print(f"ablation on {args.set} ({args.corpus}); model {model.model_id}\n")
-    from retrieval import fusion
+    from retrieval.search import fusion
 
     tolerant = fusion.select
     fusion.select = strict_overlap_select  # rows 1-4 use the earlier selection; row 5 changes it

@@ -81,8 +81,9 @@ def main() -> int:
     corpus = args.corpus or [str(ROOT / "corpus")]
 
     import embeddings
-    from retrieval import chunking, loading
-    from retrieval.search import Searcher
+    from retrieval.ingest import loading
+    from retrieval.search.searcher import Searcher
+    from retrieval.text import chunking
 
     embedder = embeddings.default_embedder(args.model, args.dtype)
     qs = questions()

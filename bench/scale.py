@@ -107,8 +107,8 @@ def phase_build(args) -> dict:
 
 def phase_serve(args) -> dict:
     from retrieval import Searcher
-    from retrieval import evaluate as ev
-    from retrieval.evalset import load_eval_set
+    from retrieval.evaluation import evaluate as ev
+    from retrieval.evaluation.evalset import load_eval_set
 
     t0 = time.perf_counter()
     s = Searcher.open(corpus=args.corpus, index=args.index, dtype=args.dtype, update=False)

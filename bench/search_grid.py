@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/search_grid.py [--small DIR] [--extended DIR] [CONFIG.json ...]
 
-Each CONFIG is a JSON object of `retrieval.tuning` overrides (e.g. '{"DOC_SIZE_PRIOR": 0.0}'); with
+Each CONFIG is a JSON object of `retrieval.search.tuning` overrides (e.g. '{"DOC_SIZE_PRIOR": 0.0}'); with
 none, a built-in list of the rows behind the README's extended-corpus table. For each it prints
 hybrid MRR@10, Recall@5, MRR@10 per language and abstention for eval/dev_extended.jsonl and
 eval/dev.jsonl on the extended index, and eval/dev.jsonl on the bundled index. Nothing is rebuilt:
@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from retrieval import evaluate, tuning  # noqa: E402
-from retrieval.evalset import load_eval_set  # noqa: E402
-from retrieval.search import Searcher  # noqa: E402
+from retrieval.evaluation import evaluate  # noqa: E402
+from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
+from retrieval.search import tuning  # noqa: E402
+from retrieval.search.searcher import Searcher  # noqa: E402
 
 NRM = ROOT.parent / "shared" / "corpus-nrm"
 ROWS = [

@@ -13,7 +13,7 @@ import streamlit as st
 
 from retrieval.config import Settings
 from retrieval.errors import BronwijzerError
-from retrieval.promises import CABINET, find_promises, overdue_on, select
+from retrieval.promises.detect import CABINET, find_promises, overdue_on, select
 
 KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
 KIND_LABEL = {"promise": "toezegging", "request": "verzoek"}
@@ -23,7 +23,7 @@ SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format"
 @st.cache_resource(show_spinner="Documenten lezen en toezeggingen zoeken …")
 def load(corpus: tuple[str, ...]):
     """Promises of the corpus, found once per corpus (a large corpus takes seconds)."""
-    from retrieval.loading import load_documents
+    from retrieval.ingest.loading import load_documents
 
     return find_promises(load_documents(corpus).documents)
 

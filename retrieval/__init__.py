@@ -9,7 +9,7 @@ from __future__ import annotations
 __all__ = ["Filters", "Passage", "SearchResponse", "Searcher"]
 
 _EXPORTS = {
-    "Searcher": "retrieval.search",
+    "Searcher": "retrieval.search.searcher",
     "Filters": "retrieval.records",
     "SearchResponse": "retrieval.records",
     "Passage": "retrieval.records",

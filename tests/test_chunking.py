@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import tuning
-from retrieval.chunking import ChunkSettings, chunk, context_line
-from retrieval.loading import load_documents
+from retrieval.ingest.loading import load_documents
 from retrieval.records import Document, Metadata
-from retrieval.structure import analyse
+from retrieval.text.chunking import CHUNK_OVERLAP, CHUNK_SIZE, ChunkSettings, chunk, context_line
+from retrieval.text.structure import analyse
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QA, ANNEX, LETTER_VWS, CKM, LETTER_JENV = (
@@ -249,19 +248,14 @@ def test_embed_text_carries_title_and_heading_unless_switched_off(docs):
 def test_settings_change_the_output_and_serialise(docs):
     d = docs[CKM]
     small, default, large = (chunk(d, ChunkSettings(size=s, overlap=o)) for s, o in
-                             ((300, 50), (tuning.CHUNK_SIZE, tuning.CHUNK_OVERLAP), (3000, 0)))
+                             ((300, 50), (CHUNK_SIZE, CHUNK_OVERLAP), (3000, 0)))
     assert len(small) > len(default) > len(large)
     no_overlap = chunk(d, ChunkSettings(size=300, overlap=0))
     assert sum(len(c.text) for c in no_overlap) < sum(len(c.text) for c in small)
     pairs = zip(no_overlap, no_overlap[1:], strict=False)
     assert all(a.end <= b.start for a, b in pairs if a.kind == b.kind == "body")
     json.dumps(dataclasses.asdict(ChunkSettings()))
-    assert ChunkSettings() == ChunkSettings(size=tuning.CHUNK_SIZE, overlap=tuning.CHUNK_OVERLAP)
-
-
-def test_defaults_are_read_from_tuning_at_construction(monkeypatch):
-    monkeypatch.setattr(tuning, "CHUNK_SIZE", 321)
-    assert ChunkSettings().size == 321
+    assert ChunkSettings() == ChunkSettings(size=CHUNK_SIZE, overlap=CHUNK_OVERLAP)
 
 
 @pytest.mark.parametrize("kwargs", [{"size": 10}, {"size": 500, "overlap": 400}, {"overlap": -1}])

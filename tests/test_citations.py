@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from retrieval import citations, share
-from retrieval.app_text import STRINGS, strings, warning_text
 from retrieval.index.seam import DocInfo
+from retrieval.present import citations
 from retrieval.records import Filters, Passage
+from ui import share
+from ui.app_text import STRINGS, strings, warning_text
 
 
 def passage(**kw) -> Passage:

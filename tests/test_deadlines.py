@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from retrieval.deadlines import find_deadlines, is_overdue, pick_deadline, resolve
+from retrieval.promises.deadlines import find_deadlines, is_overdue, pick_deadline, resolve
 
 MAY_2020 = date(2020, 5, 25)  # answers to written questions (doc 002)
 NOV_2022 = date(2022, 11, 8)  # letter of the state secretary (doc 004)

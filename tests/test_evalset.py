@@ -8,7 +8,7 @@ import random
 import pytest
 
 from retrieval.errors import EvalSetError
-from retrieval.evalset import (
+from retrieval.evaluation.evalset import (
     Answer,
     check_against_corpus,
     fold,

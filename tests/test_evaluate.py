@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from retrieval import evaluate
 from retrieval.cli import main
-from retrieval.evalset import Answer, Question
+from retrieval.evaluation import evaluate
+from retrieval.evaluation.evalset import Answer, Question
 from retrieval.records import Passage, SearchResponse
 
 RANKS = [1, 2, None, 5, 11]
@@ -126,7 +126,7 @@ DOCS = {
 
 
 def test_run_set_with_a_real_searcher(tmp_path, fake_embedder):
-    from retrieval.search import Searcher
+    from retrieval.search.searcher import Searcher
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

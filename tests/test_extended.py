@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.noise import noise_spans
+from retrieval.text.noise import noise_spans
 from tests.conftest import SHARED_NRM
 
 SLICE = {
@@ -148,8 +148,8 @@ def test_full_extended_corpus_meets_the_quality_bar(tmp_path, real_embedder):
     """Bundled + extended corpus, indexed from scratch: hybrid MRR@10 >= 0.60 and Recall@5 >= 0.75 on
     eval/dev_extended.jsonl (issue 8). Takes about ten minutes on two cores."""
     from retrieval import Searcher
-    from retrieval import evaluate as ev
-    from retrieval.evalset import load_eval_set
+    from retrieval.evaluation import evaluate as ev
+    from retrieval.evaluation.evalset import load_eval_set
 
     _nrm()
     root = Path(__file__).resolve().parent.parent

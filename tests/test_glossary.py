@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.glossary import GLOSSARY, translate
+from retrieval.search.glossary import GLOSSARY, translate
 
 
 def test_longest_phrase_wins_and_unknown_words_drop():
@@ -17,14 +17,14 @@ def test_phrases_are_lowercase_and_have_dutch():
 
 
 def test_english_question_finds_dutch_passage_lexically(tmp_path, fake_embedder):
-    from retrieval.search import Searcher
+    from retrieval.search.searcher import Searcher
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("De opvang van slachtoffers van mensenhandel wordt uitgebreid.\n", "utf-8")
     (corpus / "b.txt").write_text("Het weer in Den Haag was gisteren zonnig en warm.\n", "utf-8")
     searcher = Searcher.open(corpus=[corpus], index=tmp_path / "index", embedder=fake_embedder)
-    from retrieval import tuning
+    from retrieval.search import tuning
 
     # The fake embedder knows no English; only translated terms can find the Dutch passage.
     response = searcher.search("Is the shelter for trafficking victims being expanded?", k=2, mode="hybrid")

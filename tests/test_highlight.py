@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval import highlight
+from retrieval.present import highlight
 
 
 def sentences(text: str) -> list[str]:

@@ -9,12 +9,12 @@ import sqlite3
 import pytest
 
 from embeddings.fake import FakeEmbedder
-from retrieval import chunking
 from retrieval.errors import CorpusError, IndexBroken
 from retrieval.index.local import LocalIndex
 from retrieval.index.vectors import text_key
 from retrieval.records import Document
-from retrieval.search import Searcher
+from retrieval.search.searcher import Searcher
+from retrieval.text import chunking
 
 DOCS = {
     "visserij": "De visserij in de Noordzee staat onder druk. Vissers melden lagere vangsten van kabeljauw.",
@@ -298,7 +298,7 @@ def count_documents(monkeypatch, module, name) -> list[str]:
 
 
 def test_promise_detection_reads_only_changed_documents(tmp_path, monkeypatch):
-    import retrieval.promises as promises
+    import retrieval.promises.detect as promises
 
     corpus = write_corpus(tmp_path / "c")
     fake = FakeEmbedder()
@@ -321,7 +321,7 @@ def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, m
     again = open_([corpus], tmp_path / "ix", fake)
     assert again.report.action == "updated" and seen == ["arbeid"]
     # Cached chunks are the ones chunking gives: same offsets and embedded text (hence same keys).
-    from retrieval.loading import load_documents
+    from retrieval.ingest.loading import load_documents
 
     fresh = {text_key(c.embed_text) for d in load_documents([corpus]).documents if d.doc_id != "arbeid"
              for c in real(d)}

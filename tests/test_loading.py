@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import CorpusError
-from retrieval.loading import corpus_files, file_sha256, load_documents, sidecar_files
+from retrieval.ingest.loading import corpus_files, file_sha256, load_documents, sidecar_files
 
 LETTER = "Den Haag, 5 juni 2020\n\nGeachte voorzitter,\n\nDit is een brief over mensenhandel.\n"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import dates, metadata
-from retrieval.loading import load_documents
+from retrieval.ingest import dates, metadata
+from retrieval.ingest.loading import load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_NRM = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-nrm"

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from retrieval.noise import match_text, noise_share, noise_spans
+from retrieval.text.noise import match_text, noise_share, noise_spans
 from tests.conftest import SHARED_NRM
 
 BODY = ("De aanpak van mensenhandel vraagt om samenwerking tussen politie, Openbaar Ministerie en\n"

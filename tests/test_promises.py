@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.loading import load_documents
-from retrieval.promises import (
+from retrieval.ingest.loading import load_documents
+from retrieval.promises.detect import (
     CABINET,
     OTHER,
     PUBLIC_BODY,

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from embeddings.fake import FakeEmbedder
-from retrieval import Filters, Searcher, language, loading, tuning
+from retrieval import Filters, Searcher
 from retrieval.errors import QueryError
+from retrieval.ingest import loading
 from retrieval.records import Document, Metadata
+from retrieval.search import language, tuning
 
 BUNDLED = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -257,8 +259,8 @@ def test_real_records_are_frozen(real_searcher):
 
 
 def test_select_clips_a_neighbour_to_the_text_not_shown_yet():
-    from retrieval import fusion
     from retrieval.index.seam import ChunkInfo
+    from retrieval.search import fusion
 
     def chunk(doc, start, end):
         return ChunkInfo(f"{doc}:{start}-{end}", doc, start, end, "", None, "body", False, 3)
@@ -270,8 +272,8 @@ def test_select_clips_a_neighbour_to_the_text_not_shown_yet():
 
 
 def test_promise_question_favours_promise_passages(real_searcher, monkeypatch):
-    from retrieval import tuning
-    from retrieval.promises import find_promises, promise_overlap
+    from retrieval.promises.detect import find_promises, promise_overlap
+    from retrieval.search import tuning
 
     promises = find_promises(real_searcher.iter_documents())
     question = ("Wat heeft de staatssecretaris toegezegd over de aanpak van klanten van "

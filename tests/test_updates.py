@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from embeddings.fake import FakeEmbedder
-from retrieval.search import Searcher
+from retrieval.search.searcher import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,7 +116,7 @@ UPDATER = """
 import sys
 from pathlib import Path
 from embeddings.fake import FakeEmbedder
-from retrieval.search import Searcher
+from retrieval.search.searcher import Searcher
 corpus, index = Path(sys.argv[1]), Path(sys.argv[2])
 for name in sorted(corpus.glob("*.txt"))[:40]:   # make the update real work, then keep going
     name.write_text(name.read_text() + " bijgewerkt", "utf-8")

@@ -28,12 +28,12 @@ def register(subparsers) -> None:
 
 def document_rows(folders, count_chunks: bool = True) -> tuple[list[dict], tuple, tuple]:
     """One dict per document (FIELDS), plus the skipped files and sidecar warnings."""
-    from retrieval.loading import load_documents
+    from retrieval.ingest.loading import load_documents
 
     loaded = load_documents(folders)
     chunk = None
     if count_chunks:
-        from retrieval.chunking import chunk
+        from retrieval.text.chunking import chunk
     rows = []
     for doc in loaded.documents:
         row = {"doc_id": doc.doc_id, "path": doc.path}

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 
 def _modes(mode: str) -> tuple[str, ...]:
-    from retrieval.search import MODES, UnknownMode
+    from retrieval.search.searcher import MODES, UnknownMode
 
     if mode == ALL:
         return tuple(MODES)
@@ -57,9 +57,9 @@ def run_paths(run: str, modes: tuple[str, ...]) -> dict[str, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrieval import evalset, evaluate
     from retrieval.cli.index_cmd import ProgressBar, open_searcher
-    from retrieval.search import MAX_K
+    from retrieval.evaluation import evalset, evaluate
+    from retrieval.search.searcher import MAX_K
 
     if not 1 <= args.k <= MAX_K:
         raise QueryError(f"--k must be from 1 to {MAX_K}, not {args.k}")

@@ -44,7 +44,7 @@ def describe(report) -> str:
 
 def open_searcher(args: argparse.Namespace, rebuild: bool = False):
     """Open the Searcher for CLI settings, updating the index with a progress bar on stderr."""
-    from retrieval.search import Searcher
+    from retrieval.search.searcher import Searcher
 
     settings = settings_from_args(args)
     bar = ProgressBar()

@@ -59,8 +59,8 @@ def _date(value: str | None, option: str, end: bool = False) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from retrieval.config import Settings
-    from retrieval.loading import load_documents
-    from retrieval.promises import RECORD_KEYS, as_record, find_promises, select
+    from retrieval.ingest.loading import load_documents
+    from retrieval.promises.detect import RECORD_KEYS, as_record, find_promises, select
 
     since, until = _date(args.since, "--since"), _date(args.until, "--until", end=True)
     as_of = Date.fromisoformat(_date(args.as_of, "--as-of") or Date.today().isoformat())

@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 
 def _filters(args: argparse.Namespace):
-    from retrieval.dates import period_end
+    from retrieval.ingest.dates import period_end
     from retrieval.records import Filters, parse_iso_date
 
     for name in ("since", "until"):
@@ -55,7 +55,7 @@ def _filters(args: argparse.Namespace):
 
 def _check(args: argparse.Namespace) -> None:
     """Reject bad options before the (slow) model and index load."""
-    from retrieval.search import MAX_K, MODES, UnknownMode
+    from retrieval.search.searcher import MAX_K, MODES, UnknownMode
 
     if args.question is not None and args.queries:
         raise QueryError("give either a question or --queries FILE, not both")

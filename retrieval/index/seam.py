@@ -56,7 +56,7 @@ class ChunkInfo:
     heading: str  # heading path joined with " > "
     page: int | None
     kind: str  # "body" | "footnote"
-    promise: bool  # the chunk overlaps a promise sentence (retrieval.promises)
+    promise: bool  # the chunk overlaps a promise sentence (retrieval.promises.detect)
     doc_chunks: int  # chunks in its document (the document-size prior)
 
     @property
@@ -81,7 +81,7 @@ class IndexFilter:
 
     def admits(self, doc: DocInfo) -> bool:
         """Whether this document passes (engines that cannot express the filter natively use it)."""
-        from retrieval.dates import date_period
+        from retrieval.ingest.dates import date_period
 
         if self.doc_ids is not None and doc.doc_id not in self.doc_ids:
             return False
@@ -168,7 +168,7 @@ class ChunkIndex(Protocol):
         """Every document with its text, in doc id order (for features that read whole texts)."""
 
     def promise_spans(self) -> dict[str, tuple[tuple[int, int], ...]]:
-        """Where each document makes promises, by doc id (retrieval.promises)."""
+        """Where each document makes promises, by doc id (retrieval.promises.detect)."""
 
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:

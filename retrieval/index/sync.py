@@ -29,11 +29,12 @@ from retrieval.index.vectors import text_key
 Progress = Callable[[str, int, int], None] | None
 Lookup = Callable[[list[str]], dict[str, np.ndarray]]
 
-_LOAD_CODE = ("retrieval.loading", "retrieval.readers", "retrieval.metadata", "retrieval.sidecar",
-              "retrieval.dates", "retrieval.records")
-_CHUNK_CODE = ("retrieval.chunking", "retrieval.structure", "retrieval.noise", "retrieval.index.lexical")
-_PROMISE_CODE = ("retrieval.promises", "retrieval.deadlines", "retrieval.structure", "retrieval.noise",
-                 "retrieval.dates")
+_LOAD_CODE = ("retrieval.ingest.loading", "retrieval.ingest.readers", "retrieval.ingest.metadata",
+              "retrieval.ingest.sidecar", "retrieval.ingest.dates", "retrieval.records")
+_CHUNK_CODE = ("retrieval.text.chunking", "retrieval.text.structure", "retrieval.text.noise",
+               "retrieval.index.lexical")
+_PROMISE_CODE = ("retrieval.promises.detect", "retrieval.promises.deadlines", "retrieval.text.structure",
+                 "retrieval.text.noise", "retrieval.ingest.dates")
 
 
 @functools.lru_cache(maxsize=8)
@@ -59,7 +60,7 @@ def settings_json(chunk_settings) -> dict:
 
 
 def _sha256(path: Path) -> str:
-    from retrieval.loading import file_sha256
+    from retrieval.ingest.loading import file_sha256
 
     return file_sha256(path)
 
@@ -98,7 +99,7 @@ def _doc_key(doc, *extra: str) -> str:
 
 def _changed(folders, files: dict, stored: dict, meta: dict, codes: dict) -> set[str] | None:
     """Files to read again, or None for all of them (reading code, a sidecar or the folders changed)."""
-    from retrieval.sidecar import CSV_NAME, TSV_NAME
+    from retrieval.ingest.sidecar import CSV_NAME, TSV_NAME
 
     changed = {p for p, f in files.items() if stored.get(p, {}).get("sha256") != f["sha256"]}
     touched = changed | {p for p in stored if p not in files}
@@ -114,7 +115,7 @@ def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, prog
     """Update `ix` to the corpus. Returns {"written": documents written or deleted, "embedded": texts
     sent to the model, "skipped": files set aside}. An interrupted embedding run leaves its vectors
     beside `partials` (the index folder) for the next run."""
-    from retrieval import loading
+    from retrieval.ingest import loading
 
     if progress:
         progress("Reading corpus", 0, 1)
@@ -160,8 +161,8 @@ def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, prog
 
 def _prepare(todo, chunk_settings, progress: Progress) -> tuple[list[IndexedDocument], list[IndexedChunk]]:
     """Chunks, lexical tokens and promise flags of the documents to (re)write."""
-    from retrieval import chunking
-    from retrieval.promises import promises_in
+    from retrieval.promises.detect import promises_in
+    from retrieval.text import chunking
 
     docs: list[IndexedDocument] = []
     chunks: list[IndexedChunk] = []

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import tuning
-
+EMBED_BATCH = 32  # passages per model call when indexing (sorted by length: less padding)
 Progress = Callable[[str, int, int], None] | None
 
 
@@ -47,7 +46,7 @@ def _embed(todo: dict[str, str], embedder, progress: Progress, sink: dict[str, n
     """Embed key -> text into `sink`, in batches of similar length (less padding). `sink` keeps
     what was done if this is interrupted."""
     items = sorted(todo.items(), key=lambda kv: (len(kv[1]), kv[0]))
-    batch = int(tuning.EMBED_BATCH)
+    batch = EMBED_BATCH
     for done in range(0, len(items), batch):
         part = items[done : done + batch]
         vectors = embedder.embed_passages([t for _, t in part])

@@ -14,9 +14,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval import metadata, sidecar
 from retrieval.errors import CorpusError
-from retrieval.readers import PDF_SUFFIXES, SUFFIXES, Unreadable, read_file
+from retrieval.ingest import metadata, sidecar
+from retrieval.ingest.readers import PDF_SUFFIXES, SUFFIXES, Unreadable, read_file
 from retrieval.records import Document, Metadata
 
 

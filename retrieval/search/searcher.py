@@ -16,13 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import docnumbers, fusion, glossary, language, promises, tuning
-from retrieval.dates import period_end
 from retrieval.errors import QueryError
 from retrieval.index.build import Progress, UpdateReport, open_index
 from retrieval.index.lexical import tokenize
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
+from retrieval.ingest.dates import period_end
+from retrieval.promises import detect as promises
 from retrieval.records import Filters, Passage, SearchResponse, parse_iso_date
+from retrieval.search import docnumbers, fusion, glossary, language, tuning
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_K = 100
@@ -59,8 +60,8 @@ class Searcher:
              model: str | None = None, dtype: str | None = None, embedder=None, update: bool = True,
              progress: Progress = None, rebuild: bool = False, chunk_settings=None) -> Searcher:
         """Load model, index and store once; build or update the index first when `update`."""
-        from retrieval.chunking import ChunkSettings
         from retrieval.config import Settings
+        from retrieval.text.chunking import ChunkSettings
 
         if isinstance(corpus, str | Path):
             corpus = [corpus]
@@ -167,7 +168,7 @@ class Searcher:
 
     def _tokens(self, ix: ChunkIndex, question: str, mode: str) -> list[str]:
         """The question's lexical terms. English: names, numbers and acronyms, plus the field's
-        vocabulary translated to Dutch (retrieval.glossary); other English words would be noise."""
+        vocabulary translated to Dutch (retrieval.search.glossary); other English words would be noise."""
         if mode == "hybrid" and language.detect(question) == "en":
             words = language.salient_words(question)
             if tuning.ENGLISH_GLOSSARY:

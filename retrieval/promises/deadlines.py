@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from datetime import date as Date
 
-from retrieval.dates import DUTCH_MONTHS
+from retrieval.ingest.dates import DUTCH_MONTHS
 
 _MONTH = "|".join(DUTCH_MONTHS)
 _NUM = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,

@@ -7,7 +7,7 @@ pages), page numbers ("12", "Pagina 1 van 2") and letterhead blocks (return addr
 so they never become the passage a user sees first.
 
 A letter's "Onderwerp" line sits inside its letterhead and is flagged with it: the letter's title
-(from the corpus index or the subject itself, via `retrieval.metadata`) is prepended to every chunk's
+(from the corpus index or the subject itself, via `retrieval.ingest.metadata`) is prepended to every chunk's
 embedded and lexical text, so the subject still matches, while the first passage starts at the
 salutation instead of at a block of addresses.
 

@@ -1,5 +1,5 @@
 """The chat page's interface words, Dutch first, English selectable. Words about passages themselves
-(dates, relevance, filters) live in retrieval.citations so the CLI can use them too."""
+(dates, relevance, filters) live in retrieval.present.citations so the CLI can use them too."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-# Library warnings (English, from retrieval.search) that the page says in its own words.
+# Library warnings (English, from retrieval.search.searcher) that the page says in its own words.
 KNOWN_WARNINGS = {"the question is longer than the model can read": "truncated"}
 
 

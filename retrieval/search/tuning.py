@@ -9,17 +9,13 @@ priors below, in [0, 1], where dense' = cosine mapped linearly from DENSE_RANGE 
 clipped, and lexical' = lexical over the best lexical score among the candidates (LEXICAL_NORM).
 """
 
-CHUNK_SIZE = 1000
-CHUNK_OVERLAP = 150
-
-EMBED_BATCH = 32  # passages per model call when indexing (sorted by length)
 CANDIDATE_DEPTH = 100  # candidates taken from each side before fusion
 DENSE_RANGE = (0.75, 0.92)  # cosine -> [0, 1] for fusion
-DENSE_WEIGHT = {"nl": 0.7, "en": 0.8}  # per question language; English terms via retrieval.glossary
+DENSE_WEIGHT = {"nl": 0.7, "en": 0.8}  # per question language; English terms via retrieval.search.glossary
 # "max": lexical' = lexical / the best candidate's, so BM25 keeps its weight however large the corpus
 # (over the attainable score, a 25,000-chunk corpus pushed every lexical score down); "attainable".
 LEXICAL_NORM = "max"
-ENGLISH_GLOSSARY = True  # translate the field's English vocabulary for lexical matching (retrieval.glossary)
+ENGLISH_GLOSSARY = True  # translate the field's English vocabulary for lexical matching (search/glossary.py)
 
 # Priors on the hybrid score (factors in (0, 1]):
 FOOTNOTE_WEIGHT = 0.9  # footnote chunks: notes cite their sources in the question's words, bodies answer

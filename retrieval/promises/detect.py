@@ -9,7 +9,8 @@ corrected and explained; `eval/promises.jsonl` measures them (precision/recall i
 Which sentences are looked at: promises only in documents of the cabinet (letters, answers, policy
 responses) or of another public body (e.g. the Nationaal Rapporteur); requests only in documents of
 others (an NGO's input: "Kan de staatssecretaris toezeggen …?"). The questions of written
-parliamentary questions, footnotes and layout noise are skipped. Deadline rules: `retrieval.deadlines`.
+parliamentary questions, footnotes and layout noise are skipped. Deadline rules:
+`retrieval.promises.deadlines`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date as Date
 
-from retrieval import deadlines
+from retrieval.promises import deadlines
 from retrieval.records import Document, Metadata, parse_iso_date
-from retrieval.structure import Heading, analyse
+from retrieval.text.structure import Heading, analyse
 
 Span = tuple[int, int]
 
@@ -43,7 +44,7 @@ class Promise:
     date: str | None  # the document's date (ISO): when the promise was made
     heading: str  # heading path joined with " > "
     deadline_phrase: str | None
-    deadline: str | None  # ISO, resolved by the rules in retrieval.deadlines
+    deadline: str | None  # ISO, resolved by the rules in retrieval.promises.deadlines
     overdue: bool  # deadline resolved and before the as-of date
     source: str  # URL when known, else the file path
     actor_type: str = OTHER  # "kabinet" | "overheidsorgaan" | "overig": filter to the cabinet
@@ -219,7 +220,7 @@ _LEAD = re.compile(r"[\s•▪·]*(?:[-–*][ \t]+|\d{1,2}[.)][ \t]+)?")
 
 def sentences(doc: Document) -> tuple[list[Span], list[Heading]]:
     """(sentence spans, headings) of a document: every span satisfies text == doc.text[a:b]."""
-    from retrieval.noise import noise_spans
+    from retrieval.text.noise import noise_spans
 
     text = doc.text
     noise = noise_spans(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval import dates
+from retrieval.ingest import dates
 from retrieval.records import Metadata
 
 HEAD = 3000  # letterheads and Kamerstuk headers sit in the first characters

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.evalset import Question, is_relevant
+from retrieval.evaluation.evalset import Question, is_relevant
 from retrieval.ids import span_id
 
 CUTOFFS = (1, 5, 10)

@@ -1,7 +1,7 @@
 """Split a document into verbatim chunks: structure first, then sentences, offsets exact.
 
 Every chunk satisfies `chunk.text == doc.text[chunk.start:chunk.end]`: a passage shown to a user
-is the document's own words. Sections (see `retrieval.structure`) are cut at their headings, so a
+is the document's own words. Sections (see `retrieval.text.structure`) are cut at their headings, so a
 question stays with its answer and every chunk knows its heading path; footnote blocks become
 chunks of their own (kind "footnote"); layout noise (`retrieval.noise.noise_spans`) is kept out of
 body chunks. A section longer than `size` is cut by langchain-text-splitters at paragraph, list
@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval import tuning
-from retrieval.noise import trim
 from retrieval.records import Chunk, Document
-from retrieval.structure import Heading, Span, analyse
+from retrieval.text.noise import trim
+from retrieval.text.structure import Heading, Span, analyse
 
 NOISE_GLUE_CHARS = 250  # a noise span this short, cutting a sentence (page break), stays inside the chunk
 MAX_NOISE_SHARE = 0.5  # a piece that is more noise than text is not a chunk
@@ -40,23 +39,20 @@ _RULE_PREFIX = re.compile(r"(?:-{3,}|_{3,}|\*{3,})\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _default_size() -> int:
-    return tuning.CHUNK_SIZE
-
-
-def _default_overlap() -> int:
-    return tuning.CHUNK_OVERLAP
+# Set by measurement (bench/ablation.py on eval/dev.jsonl): the README's ablation table.
+CHUNK_SIZE = 1000
+CHUNK_OVERLAP = 150
 
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    """How to cut. Sizes in characters; defaults read from `retrieval.tuning` when constructed.
+    """How to cut. Sizes in characters.
 
     `context`: put the document title and heading path in front of the embedded text.
     """
 
-    size: int = field(default_factory=_default_size)
-    overlap: int = field(default_factory=_default_overlap)
+    size: int = CHUNK_SIZE
+    overlap: int = CHUNK_OVERLAP
     context: bool = True
 
     def __post_init__(self) -> None:
@@ -80,7 +76,7 @@ def _splitter(size: int):
 def chunk(doc: Document, settings: ChunkSettings | None = None,
           noise: Sequence[Span] | None = None) -> list[Chunk]:
     """Chunks of `doc` in document order. `noise`: layout-noise spans (default: `noise_spans`)."""
-    from retrieval import noise as noise_mod
+    from retrieval.text import noise as noise_mod
 
     settings = settings or ChunkSettings()
     text = doc.text
@@ -277,7 +273,7 @@ def context_line(title: str | None, path: tuple[str, ...]) -> str:
 
 def _make(doc: Document, a: int, b: int, path: tuple[str, ...], kind: str, noise: Sequence[Span],
           settings: ChunkSettings) -> Chunk:
-    from retrieval.noise import match_text
+    from retrieval.text.noise import match_text
 
     body = match_text(_without_noise(doc.text, a, b, noise))
     context = context_line(doc.meta.title, path) if settings.context else ""

@@ -1,0 +1,1 @@
+"""Evaluation: evaluation sets, metrics, TREC runs and qrels."""

@@ -1,0 +1,1 @@
+"""Ingestion: read files (text, Markdown, HTML, PDF) into Documents with dated metadata."""

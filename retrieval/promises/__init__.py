@@ -1,0 +1,1 @@
+"""Promises: commitments and requests in documents, with their deadlines."""

@@ -1,0 +1,1 @@
+"""Search: query analysis, fusion, priors, number matching, selection and abstention."""

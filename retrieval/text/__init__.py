@@ -1,0 +1,1 @@
+"""Text analysis: layout noise, structure (headings, footnotes), tokens, sentences and chunks."""
