@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval.config import Settings
-from retrieval.errors import BronwijzerError, QueryError
+from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.present import citations, highlight
 from retrieval.present.citations import escape_markdown as md
 from retrieval.records import Filters
@@ -317,7 +317,7 @@ def chat_page() -> None:
     st.caption(t["subtitle"])
     try:
         searcher = get_searcher(t)
-    except (BronwijzerError, ValueError) as exc:
+    except (BronwijzerError, EmbeddingError, ValueError) as exc:
         st.error(t["load_error"].format(error=md(str(exc))))
         st.stop()
     init_session(searcher)
@@ -338,7 +338,7 @@ def chat_page() -> None:
                 st.markdown(md(turn["question"]) or " ")
             with st.chat_message("assistant"):
                 render_answer(searcher, turn, t, lang)
-    except BronwijzerError as exc:
+    except (BronwijzerError, EmbeddingError) as exc:  # the model may first load with a question
         st.error(md(str(exc)))
         st.stop()
     sync_url(lang)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from retrieval.errors import ModelUnavailable
+from embeddings.errors import ModelUnavailable
 
 DEFAULT_NAME = "multilingual-e5-small"
 DEFAULT_DIMENSION = 384

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from embeddings import cache
-from retrieval.errors import ModelUnavailable
+from embeddings.errors import ModelUnavailable
 
 DEFAULT_ALIASES = ("default", cache.DEFAULT_NAME)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from embeddings import cache
+from embeddings.errors import ModelUnavailable
 from embeddings.sources import ModelSource, go_offline
-from retrieval.errors import ModelUnavailable
 
 BATCH_SIZE = 32
 # A question or two embed faster on one thread: two threads gain ~5 ms when the machine is idle and

@@ -13,7 +13,8 @@ import streamlit as st
 
 from retrieval.config import Settings
 from retrieval.errors import BronwijzerError
-from retrieval.promises.detect import CABINET, find_promises, overdue_on, select
+from retrieval.promises.classify import CABINET
+from retrieval.promises.detect import find_promises, overdue_on, select
 
 KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
 KIND_LABEL = {"promise": "toezegging", "request": "verzoek"}

@@ -1,12 +1,18 @@
-"""Bronwijzer's own exceptions. The library raises these; the CLI and the app explain them."""
+"""Bronwijzer's own exceptions. The library raises these; the CLI and the app explain them.
+
+The embeddings package must not import retrieval, so its errors (`ModelUnavailable`) derive from
+`embeddings.errors.EmbeddingError`, not from `BronwijzerError`. Whoever explains errors to a person
+catches both: `except (BronwijzerError, EmbeddingError)`. Both are importable from here.
+"""
+
+from embeddings.errors import EmbeddingError, ModelUnavailable
+
+__all__ = ["BronwijzerError", "CorpusError", "EmbeddingError", "EvalSetError", "IndexBroken",
+           "ModelUnavailable", "QueryError"]
 
 
 class BronwijzerError(Exception):
-    """Base class: anything a user can be told about in one line."""
-
-
-class ModelUnavailable(BronwijzerError):
-    """The embedding model cannot be built or loaded offline."""
+    """Base class: anything a user can be told about in one line (with EmbeddingError, see above)."""
 
 
 class CorpusError(BronwijzerError):

@@ -6,6 +6,8 @@ own tokenizer and C engine. Loads the real model (float32 and bfloat16) once eac
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +196,12 @@ def test_fake_embedder_counts_and_truncates_words():
     assert fake.count_tokens("een twee, drie vier") == 4
     assert fake.truncate("een twee, drie vier", "query") == ("een twee, drie", True)
     assert fake.truncate("een twee", "query") == ("een twee", False)
+
+
+def test_embeddings_never_imports_retrieval():
+    """embeddings is the lower layer: importing it (in a fresh interpreter) must not pull in retrieval."""
+    code = ("import embeddings, embeddings.cache, embeddings.sources, embeddings.st_embedder, sys; "
+            "bad=[m for m in sys.modules if m == 'retrieval' or m.startswith('retrieval.')]; "
+            "assert not bad, bad")
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)

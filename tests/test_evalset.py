@@ -126,6 +126,8 @@ def test_good_lines_parse_with_line_numbers_and_blank_lines_skipped():
         (line(id="q1"), "line 1: missing fields lang, question, answers"),
         (line(**{**GOOD, "question": "  "}), "line 1: 'question' must be a non-empty string"),
         (line(**{**GOOD, "id": 3}), "line 1: 'id' must be a non-empty string"),
+        (line(**{**GOOD, "id": "q 1"}), "line 1: 'id' must not contain whitespace: 'q 1'"),
+        (line(**{**GOOD, "id": "q1\t"}), "line 1: 'id' must not contain whitespace"),
         (line(**{**GOOD, "answers": "d1"}), "line 1: 'answers' must be a list"),
         (line(**{**GOOD, "answers": [{"doc": "d1"}]}), "line 1: answer 1: must be an object with 'doc'"),
         (line(**{**GOOD, "answers": [{"doc": "", "quote": "x"}]}), "line 1: answer 1: 'doc' must be"),
@@ -136,6 +138,14 @@ def test_shape_errors(raw, message):
     questions, errors = parse_lines([raw])
     assert questions == []
     assert len(errors) == 1 and errors[0].startswith(message), errors
+
+
+def test_id_with_whitespace_names_its_line(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join([line(**GOOD), line(**{**GOOD, "id": "q 1"})]) + "\n", encoding="utf-8")
+    with pytest.raises(EvalSetError) as exc:
+        load_eval_set(path)
+    assert str(exc.value) == f"{path}: 1 bad line(s):\n  line 2: 'id' must not contain whitespace: 'q 1'"
 
 
 def test_duplicate_ids_are_an_error():

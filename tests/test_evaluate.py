@@ -9,7 +9,7 @@ import pytest
 
 from retrieval.cli import main
 from retrieval.evaluation import evaluate
-from retrieval.evaluation.evalset import Answer, Question
+from retrieval.evaluation.evalset import Answer, Question, parse_lines
 from retrieval.records import Passage, SearchResponse
 
 RANKS = [1, 2, None, 5, 11]
@@ -96,17 +96,31 @@ def test_failures_say_what_was_expected_and_what_came_first():
 
 
 def test_trec_run_and_qrels():
-    judged = [evaluate.judge(q("q 1", "nl", [A]), response([RIGHT, WRONG]))]
+    judged = [evaluate.judge(q("q-1", "nl", [A]), response([RIGHT, WRONG]))]
     assert evaluate.trec_run_lines(judged, "my run") == [
-        f"q_1 Q0 d1:100-{100 + len(RIGHT.text)} 1 0.700000 my_run",
-        f"q_1 Q0 d2:0-{len(WRONG.text)} 2 0.900000 my_run",
+        f"q-1 Q0 d1:100-{100 + len(RIGHT.text)} 1 0.700000 my_run",
+        f"q-1 Q0 d2:0-{len(WRONG.text)} 2 0.900000 my_run",
     ]
     questions = [q("a", "nl", [A, Answer("d3", "x")]), q("b", "en")]
     assert evaluate.qrels(questions) == {"a": {"d1": 1, "d3": 1}}
     assert evaluate.qrels_lines({"a": {"d1": 1}}) == ["a 0 d1 1"]
     assert evaluate.passage_qrels(judged) == {
-        "q 1": {f"d1:100-{100 + len(RIGHT.text)}": 1, f"d2:0-{len(WRONG.text)}": 0}
+        "q-1": {f"d1:100-{100 + len(RIGHT.text)}": 1, f"d2:0-{len(WRONG.text)}": 0}
     }
+
+
+def test_run_qids_are_the_qrels_qids():
+    """Ids are written as the set has them (a set cannot hold ids with whitespace): runs and qrels agree."""
+    answers = [{"doc": A.doc, "quote": A.quote}]
+    lines = [json.dumps({"id": qid, "lang": "nl", "question": "x?", "answers": answers})
+             for qid in ("q_1", "Q.2", "dev-003")]
+    questions, errors = parse_lines(lines)
+    assert errors == []
+    judged = [evaluate.judge(question, response([RIGHT, WRONG])) for question in questions]
+    run_qids = {ln.split()[0] for ln in evaluate.trec_run_lines(judged, "t")}
+    assert run_qids == set(evaluate.qrels(questions)) == set(evaluate.passage_qrels(judged))
+    qrels_qids = {ln.split()[0] for ln in evaluate.qrels_lines(evaluate.qrels(questions))}
+    assert run_qids == qrels_qids == {"q_1", "Q.2", "dev-003"}
 
 
 def test_write_trec_run(tmp_path):
@@ -158,6 +172,18 @@ def test_cli_bad_set_file_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "line 1: missing fields lang, question, answers" in err
     assert "line 2: not JSON" in err
+    assert not (tmp_path / "ix").exists()
+
+
+def test_cli_question_id_with_whitespace_exit_2(tmp_path, capsys):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "q1", "lang": "nl", "question": "x?", "answers": []}\n'
+                    '{"id": "q 1", "lang": "nl", "question": "y?", "answers": []}\n', encoding="utf-8")
+    assert main(["eval", str(path), "--index", str(tmp_path / "ix"), "--corpus", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "1 bad line(s)" in err
+    assert "line 2: 'id' must not contain whitespace: 'q 1'" in err
+    assert "Traceback" not in err
     assert not (tmp_path / "ix").exists()
 
 

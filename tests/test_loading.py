@@ -79,7 +79,19 @@ def test_html_text_extraction(corpus):
     doc = next(d for d in load_documents([corpus]).documents if d.doc_id == "sub/page")
     assert doc.text == "# Kop & titel\n\nEerste alinea.\n\nTweede\nregel\n\n- een\n- twee"
     assert "color" not in doc.text and "var x" not in doc.text
-    assert doc.meta.title == "Kop & titel"
+    assert doc.meta.title == "Webpagina"  # the page's <title>, not its first heading
+
+
+@pytest.mark.parametrize("head, body, title", [
+    ("<title>Test</title>", "<h1>Kop</h1><p>Tekst over uitbuiting.</p>", "Test"),
+    ("", "<h1>Kop</h1><p>Tekst over uitbuiting.</p>", "Kop"),  # no <title>: the heading, without '#'
+    ("", "<p>Inleiding.</p><h2> Een  <em>lange</em> kop </h2><p>Tekst.</p>", "Een lange kop"),
+    ("<title> </title>", "<svg><title>icoon</title></svg><h1><img alt=x></h1><h3>Kop</h3>", "Kop"),
+])
+def test_html_title_is_the_title_element_else_the_first_heading(tmp_path, head, body, title):
+    (tmp_path / "page.html").write_text(f"<html><head>{head}</head><body>{body}</body></html>", "utf-8")
+    doc = load_documents([tmp_path]).documents[0]
+    assert doc.meta.title == title
 
 
 def test_cp1252_is_detected_and_decoded(corpus):

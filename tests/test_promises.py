@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.ingest.loading import load_documents
+from retrieval.promises.classify import CABINET, OTHER, PUBLIC_BODY, actor_of
 from retrieval.promises.detect import (
-    CABINET,
-    OTHER,
-    PUBLIC_BODY,
-    actor_of,
     find_promises,
     is_promise_question,
     promise_overlap,

@@ -1,6 +1,7 @@
 """The `bronwijzer` command: argument parsing over the library, one module per subcommand.
 
-Human messages go to stderr, results to stdout. Library errors become one line and exit code 2.
+Human messages go to stderr, results to stdout. Library errors (BronwijzerError, and EmbeddingError from
+embeddings) become one line and exit code 2.
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from retrieval.errors import BronwijzerError
+    from retrieval.errors import BronwijzerError, EmbeddingError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except BronwijzerError as exc:
+    except (BronwijzerError, EmbeddingError) as exc:
         print(f"bronwijzer: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

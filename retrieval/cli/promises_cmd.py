@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import calendar
 import csv
 import json
 import sys
@@ -43,17 +42,13 @@ def _date(value: str | None, option: str, end: bool = False) -> str | None:
     """ISO day for an option; YYYY or YYYY-MM mean their first day (or, with end=True, their last)."""
     if value is None:
         return None
+    from retrieval.ingest.dates import period_end
     from retrieval.records import parse_iso_date
 
     try:
-        day = parse_iso_date(value)
+        day = period_end(value) if end else parse_iso_date(value)
     except ValueError:
         raise QueryError(f"{option}: not a date: {value!r} (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
-    parts = value.strip().split("-")
-    if end and len(parts) == 1:
-        day = Date(day.year, 12, 31)
-    elif end and len(parts) == 2:
-        day = Date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
     return day.isoformat()
 
 

@@ -2,6 +2,7 @@
 
 Format (JSON lines, one question each; a contract others write sets in):
     {"id": "q1", "lang": "nl", "question": "...", "answers": [{"doc": "<doc id>", "quote": "<verbatim>"}]}
+The id is unique in the set and holds no whitespace (it is a field in TREC run and qrels files).
 `answers` are alternatives (any one answers the question); `[]` means the corpus does not answer it.
 Other fields (e.g. "tags") are allowed and ignored.
 
@@ -126,6 +127,9 @@ def _shape_problems(obj: dict) -> list[str]:
     for name in ("id", "lang", "question"):
         if not isinstance(obj[name], str) or not obj[name].strip():
             out.append(f"{name!r} must be a non-empty string")
+    if isinstance(obj["id"], str) and obj["id"].strip() and _SPACE.search(obj["id"]):
+        # TREC run and qrels files separate fields by whitespace: such an id cannot be written there
+        out.append(f"'id' must not contain whitespace: {obj['id']!r}")
     answers = obj["answers"]
     if not isinstance(answers, list):
         return out + ["'answers' must be a list (empty when the corpus does not answer the question)"]

@@ -186,7 +186,7 @@ def trec_run_lines(judged: Iterable[Judged], tag: str) -> list[str]:
     tag = "_".join(tag.split()) or "bronwijzer"
     lines = []
     for j in judged:
-        qid = "_".join(j.question.id.split())
+        qid = j.question.id  # as in the qrels: set files cannot hold ids with whitespace (evalset)
         for rank, p in enumerate(j.results, 1):
             lines.append(f"{qid} Q0 {passage_id(p.doc_id, p.start, p.end)} {rank} {float(p.score):.6f} {tag}")
     return lines

@@ -1,43 +1,18 @@
-"""Lexical (BM25) matching with Dutch stemming for the local engine: bm25s over our own tokens.
+"""Lexical (BM25) matching for the local engine: bm25s over our own tokens.
 
-Tokenising is apart from indexing (as in bm25s itself): lowercase word tokens, Dutch stopwords
-dropped, Snowball Dutch stems. The tokens of every chunk are kept in `index.sqlite`; the bm25s
-index is built from them (about a second for 25,000 chunks) and saved per index generation, so it
-is built once per change, not once per start. Scores are normalised to [0, 1] as the share of the
-query's attainable BM25 weight a chunk reaches (`retrieval.fusion.lexical_normalised`).
+Tokenising is apart from indexing (as in bm25s itself): `retrieval.text.tokens.tokenize`. The
+tokens of every chunk are kept in `index.sqlite`; the bm25s index is built from them (about a
+second for 25,000 chunks) and saved per index generation, so it is built once per change, not once
+per start. Scores are normalised to [0, 1] as the share of the query's attainable BM25 weight a
+chunk reaches (`retrieval.search.fusion.lexical_normalised`).
 """
 
 from __future__ import annotations
 
 import math
-import re
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_DUTCH
-
-    return frozenset(STOPWORDS_DUTCH)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("dutch")
-
-
-def tokenize(text: str) -> list[str]:
-    """Stemmed, lowercased word tokens without Dutch stopwords."""
-    stop = _stopwords()
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
-    return _stemmer().stemWords(words) if words else []
 
 
 class LexicalIndex:

@@ -21,10 +21,10 @@ import numpy as np
 
 from retrieval.errors import CorpusError
 from retrieval.index import vectors as embedcache
-from retrieval.index.lexical import tokenize
 from retrieval.index.local import LocalIndex
 from retrieval.index.seam import IndexedChunk, IndexedDocument
 from retrieval.index.vectors import text_key
+from retrieval.text.tokens import tokenize
 
 Progress = Callable[[str, int, int], None] | None
 Lookup = Callable[[list[str]], dict[str, np.ndarray]]
@@ -32,9 +32,10 @@ Lookup = Callable[[list[str]], dict[str, np.ndarray]]
 _LOAD_CODE = ("retrieval.ingest.loading", "retrieval.ingest.readers", "retrieval.ingest.metadata",
               "retrieval.ingest.sidecar", "retrieval.ingest.dates", "retrieval.records")
 _CHUNK_CODE = ("retrieval.text.chunking", "retrieval.text.structure", "retrieval.text.noise",
-               "retrieval.index.lexical")
-_PROMISE_CODE = ("retrieval.promises.detect", "retrieval.promises.deadlines", "retrieval.text.structure",
-                 "retrieval.text.noise", "retrieval.ingest.dates")
+               "retrieval.text.letterhead", "retrieval.text.spans", "retrieval.text.tokens")
+_PROMISE_CODE = ("retrieval.promises.detect", "retrieval.promises.classify", "retrieval.promises.deadlines",
+                 "retrieval.text.structure", "retrieval.text.noise", "retrieval.text.letterhead",
+                 "retrieval.text.spans", "retrieval.text.sentences", "retrieval.ingest.dates")
 
 
 @functools.lru_cache(maxsize=8)

@@ -59,10 +59,16 @@ def latest_day_date(text: str) -> str | None:
     return max(f.iso for f in found) if found else None
 
 
-def period_end(value: str) -> Date:
-    """The last day an ISO date (or year, or month) covers: --until 2020 includes all of 2020."""
+def month_end(year: int, month: int) -> Date:
+    """The last day of a month."""
     import calendar
 
+    return Date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_end(value: str) -> Date:
+    """The last day an ISO date (or year, or month) covers: --until 2020 includes all of 2020.
+    ValueError when it is not such a date."""
     from retrieval.records import parse_iso_date
 
     parts = value.strip().split("-")
@@ -70,7 +76,7 @@ def period_end(value: str) -> Date:
     if len(parts) == 1:
         return first.replace(month=12, day=31)
     if len(parts) == 2:
-        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return month_end(first.year, first.month)
     return first
 
 

@@ -119,9 +119,9 @@ def load_documents(folders: Sequence[Path | str], only: Collection[str] | None =
             skipped.append(Skipped(str(path), str(exc)))
             continue
         try:
-            meta = metadata.extract(read.text, fallback_title=read.title)
+            meta = metadata.extract(read.text, fallback_title=read.fallback_title, title=read.title)
         except Exception as exc:  # noqa: BLE001 - a rule tripping on odd text must not lose the document
-            meta = Metadata(title=read.title)
+            meta = Metadata(title=read.title or read.fallback_title)
             warnings.append(f"{path}: metadata not read from the text ({type(exc).__name__}: {exc})")
         row = rows.get(folder, {}).get(doc_id)
         if row:

@@ -209,8 +209,12 @@ def _stated_date(head: str) -> dates.FoundDate | None:
     return None
 
 
-def extract(text: str, fallback_title: str | None = None) -> Metadata:
-    """Metadata read from the document's own text (sidecars are applied afterwards)."""
+def extract(text: str, fallback_title: str | None = None, title: str | None = None) -> Metadata:
+    """Metadata read from the document's own text (sidecars are applied afterwards).
+
+    `title` is one the file states outside its text (an HTML <title>): it wins over any title read
+    from the text. `fallback_title` (a PDF's /Title) is used only when the text gives none.
+    """
     head, tail = text[:HEAD], text[-TAIL:]
     out: dict = {}
     kamervraag = bool(_KAMERVRAAG.search(head[:300]))
@@ -232,7 +236,7 @@ def extract(text: str, fallback_title: str | None = None) -> Metadata:
             author = ", ".join(f"{name} ({org})" for name, org in signers)
             organisation = ", ".join(dict.fromkeys(org for _, org in signers))
         out.update(author=author, organisation=organisation)
-    title = _title(text, head, kamervraag) or fallback_title
+    title = title or _title(text, head, kamervraag) or fallback_title
     out["title"] = title
     out.setdefault("doc_type", _doc_type(head, title, out))
     if "date" not in out:

@@ -32,7 +32,8 @@ class Unreadable(Exception):
 class ReadText:
     text: str
     page_starts: tuple[int, ...] = ()
-    title: str | None = None  # e.g. an HTML <title>, a fallback for metadata
+    title: str | None = None  # a title the file states (HTML <title>, else first heading): it wins
+    fallback_title: str | None = None  # e.g. a PDF's /Title: used only when the text gives no title
 
 
 def read_file(path: Path) -> ReadText:
@@ -146,7 +147,8 @@ def read_pdf(path: Path) -> ReadText:
         title = (reader.metadata or {}).get("/Title") or None
     except Exception:  # noqa: BLE001 - the title is only a fallback
         pass
-    return ReadText("\f".join(pages), tuple(starts), str(title).strip() or None if title else None)
+    return ReadText("\f".join(pages), tuple(starts),
+                    fallback_title=str(title).strip() or None if title else None)
 
 
 _BLOCK = {
@@ -159,7 +161,10 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
 
 
 class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page; block elements start new lines, headings become '# ...'."""
+    """Visible text of an HTML page; block elements start new lines, headings become '# ...'.
+
+    Also collects the page's first <title> (not an SVG's) and its first non-empty heading's text.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -168,6 +173,11 @@ class _TextExtractor(HTMLParser):
         self.pre = 0
         self.in_title = False
         self.title: list[str] = []
+        self.title_done = False
+        self.svg = 0  # an <svg> has <title> elements of its own (icon names)
+        self.in_heading: str | None = None  # the tag (h1-h6) of the first heading while inside it
+        self.heading: list[str] = []
+        self.heading_done = False
         self.pending = 0  # line breaks owed before the next text: block edges merge, never stack
 
     def _break(self, n: int) -> None:
@@ -180,7 +190,9 @@ class _TextExtractor(HTMLParser):
         self.parts.append(text)
 
     def handle_starttag(self, tag, attrs):
-        if tag == "title":
+        if tag == "svg":
+            self.svg += 1
+        if tag == "title" and not self.svg and not self.title_done:
             self.in_title = True
         if tag in _SKIP:
             self.skip += 1
@@ -195,14 +207,24 @@ class _TextExtractor(HTMLParser):
             self._emit("\t")
         elif len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
             self._emit("#" * int(tag[1]) + " ")
+            if not self.skip and not self.heading_done and self.in_heading is None:
+                self.in_heading = tag
 
     def handle_startendtag(self, tag, attrs):
         if tag in ("br", "hr"):
             self._break(1)
 
     def handle_endtag(self, tag):
-        if tag == "title":
+        if tag == "svg":
+            self.svg = max(0, self.svg - 1)
+        if tag == "title" and self.in_title:
             self.in_title = False
+            self.title_done = bool("".join(self.title).strip())
+        if tag == self.in_heading:
+            self.in_heading = None
+            self.heading_done = bool("".join(self.heading).strip())
+            if not self.heading_done:
+                self.heading = []
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
             return
@@ -216,6 +238,8 @@ class _TextExtractor(HTMLParser):
             self.title.append(data)
         if self.skip:
             return
+        if self.in_heading:
+            self.heading.append(data)
         text = data if self.pre else re.sub(r"\s+", " ", data)
         if text.strip() or self.pre:
             self._emit(text)
@@ -230,5 +254,9 @@ def read_html(html: str) -> ReadText:
     text = "".join(parser.parts)
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)  # no spaces around line breaks
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    title = re.sub(r"\s+", " ", "".join(parser.title)).strip() or None
+    title = _one_line(parser.title) or _one_line(parser.heading)  # the page's <title>, else its first heading
     return ReadText(text, (), title)
+
+
+def _one_line(parts: list[str]) -> str | None:
+    return re.sub(r"\s+", " ", "".join(parts)).strip() or None

@@ -16,69 +16,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from retrieval.text.sentences import sentence_spans
+from retrieval.text.tokens import content_words, words
+
 Span = tuple[int, int]
-
-# --- sentences ---------------------------------------------------------------------------------------
-
-_END = re.compile(r"[.!?…][\"'»”’)\]]*(?=\s)")
-_BLANK = re.compile(r"\n[ \t]*\n")
-_ITEM = re.compile(r"\n(?=[ \t]*(?:[-•–*]|\d{1,2}[.)]|[a-z][.)])[ \t])")
-_STARTS = re.compile(r"\s+[\"'«“‘(\[]?[A-ZÀ-Ý0-9•–-]")
-# Words after which a full stop does not end a sentence ("nr. 181", "art. 273f", "o.a. de").
-_ABBREVIATIONS = frozenset(
-    "nr nrs art jl blz bijv bv ca dhr mevr mr dr drs ir ing prof vgl zgn resp incl excl max min etc "
-    "o.a m.b.t t.a.v i.v.m d.w.z e.d e.a z.g.a.n p pp e.g i.e cf no vs st jr".split()
-)
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """(start, end) of each sentence, without surrounding whitespace. Paragraphs, list items and
-    full stops before a capital or a number end a sentence; abbreviations and initials do not;
-    hard-wrapped lines inside a sentence stay together."""
-    cuts = {0, len(text)}
-    cuts.update(m.start() for m in _BLANK.finditer(text))
-    cuts.update(m.start() for m in _ITEM.finditer(text))
-    for m in _END.finditer(text):
-        if not _STARTS.match(text, m.end()):
-            continue
-        word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12) : m.start()])
-        if m.group(0)[0] == "." and word:
-            w = word.group(1).lower().strip(".")
-            if w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
-                continue
-        cuts.add(m.end())
-    spans = []
-    bounds = sorted(cuts)
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        piece = text[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece.rstrip())
-        if trail > lead:
-            spans.append((a + lead, a + trail))
-    return spans
-
 
 # --- matching the question ---------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+")
-_STOP = frozenset(
-    # Dutch
-    "aan als bij dan dat deze die dit door een enige geen haar heb heeft hebben het hoe hun ik ook "
-    "kan kunnen maar meer met mijn naar niet nog of om onder ons onze op over te tot uit van voor waar "
-    "wat welk welke wie wij wordt worden zal zijn zich zij zo zou zouden de en er in is ze je u was "
-    "waren wel doet doen gaat moet moeten wil willen daar hier toe ten ter "
-    # English
-    "the and are for from has have how into its not that their them then there these they this was "
-    "were what when where which who why will with does did can could should would about been being "
-    "our out than any all".split()
-)
 KEY_LENGTH = 6  # a crude stem: "betrekt" and "betrekken" share "betrek"
 MAX_LENGTH_GAP = 3  # ... but "ervaringen" is not "ervaringsdeskundigen"
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower())
-            if w not in _STOP and (len(w) >= 3 or (w.isdigit() and len(w) >= 2))}
 
 
 def _match(word: str, have: set[str], stems: dict[str, list[int]]) -> float:
@@ -100,10 +46,10 @@ def overlap_scores(text: str, spans: Sequence[Span], question: str) -> list[floa
     """Per sentence: the question's content words it contains, or close variants of them. Long
     words count much more (Dutch compounds such as "ervaringsdeskundigen" carry the topic); very
     long sentences are lightly discounted."""
-    wanted = _words(question)
+    wanted = content_words(question)
     scores = []
     for a, b in spans:
-        have = _words(text[a:b])
+        have = content_words(text[a:b])
         stems = _stems(have)
         matched = sum(_match(w, have, stems) * min(len(w), 20) ** 1.5 for w in wanted)
         scores.append(matched / (1.0 + 0.01 * len(have)))
@@ -112,9 +58,9 @@ def overlap_scores(text: str, spans: Sequence[Span], question: str) -> list[floa
 
 def shared_words(text: str, question: str) -> int:
     """How many of the question's content words (or close variants) the text contains."""
-    have = _words(text)
+    have = content_words(text)
     stems = _stems(have)
-    return sum(_match(w, have, stems) > 0 for w in _words(question))
+    return sum(_match(w, have, stems) > 0 for w in content_words(question))
 
 
 def best_sentences(text: str, question: str, limit: int = 2, vectors: tuple | None = None) -> list[Span]:
@@ -137,7 +83,7 @@ def best_sentences(text: str, question: str, limit: int = 2, vectors: tuple | No
         scores = overlap
         floor = 0.0
     # Headings and other fragments of a word or two are poor highlights when a real sentence exists.
-    long_enough = [len(_WORD.findall(text[a:b])) >= 4 for a, b in spans]
+    long_enough = [len(words(text[a:b])) >= 4 for a, b in spans]
     order = sorted(range(len(spans)), key=lambda i: (not long_enough[i], -scores[i], i))
     best = scores[order[0]]
     if best <= floor:

@@ -36,12 +36,11 @@ period ("tot 2021", "sinds 2019", "vanaf 2020") are not deadlines.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date as Date
 
-from retrieval.ingest.dates import DUTCH_MONTHS
+from retrieval.ingest.dates import DUTCH_MONTHS, month_end
 
 _MONTH = "|".join(DUTCH_MONTHS)
 _NUM = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
@@ -64,10 +63,6 @@ class Deadline:
     note: str | None = None  # why it is unresolved, or how it was read
 
 
-def _last_day(year: int, month: int) -> Date:
-    return Date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _rel_year(rel: str | None, year: str | None, ref: Date | None) -> int | None:
     if year:
         return int(year)
@@ -87,7 +82,7 @@ def _season(word: str, which: str | None, ref: Date | None) -> Date | None:
         return None
 
     def end(y: int) -> Date:  # winter runs December..February: it ends in the next year
-        return _last_day(y + 1, 2) if word == "winter" else Date(y, *_SEASON_END[word])
+        return month_end(y + 1, 2) if word == "winter" else Date(y, *_SEASON_END[word])
 
     upcoming = end(ref.year) if end(ref.year) >= ref else end(ref.year + 1)
     if word == "winter":  # "deze winter" in January is the winter that ends next month
@@ -116,19 +111,19 @@ def _r_month(m: re.Match, ref: Date | None) -> Date | None:
     if y is None:
         if ref is None:
             return None
-        y = ref.year if _last_day(ref.year, month) >= ref else ref.year + 1
+        y = ref.year if month_end(ref.year, month) >= ref else ref.year + 1
     part = (m["part"] or "").lower()
     if part.startswith("begin"):
         return Date(y, month, 10)
     if part in ("medio", "half", "halverwege"):
         return Date(y, month, 15)
-    return _last_day(y, month)
+    return month_end(y, month)
 
 
 def _r_quarter(m: re.Match, ref: Date | None) -> Date | None:
     q = int(m["q"]) if m["q"] else _ORD[m["ord"].lower()]
     y = _rel_year(m["rel"], m["year"], ref)
-    return None if y is None else _last_day(y, 3 * q)
+    return None if y is None else month_end(y, 3 * q)
 
 
 def _r_year_part(m: re.Match, ref: Date | None) -> Date | None:
@@ -172,7 +167,7 @@ def _r_within(m: re.Match, ref: Date | None) -> Date | None:
         return Date.fromordinal(ref.toordinal() + n)
     month = ref.month - 1 + n
     y, mo = ref.year + month // 12, month % 12 + 1
-    return Date(y, mo, min(ref.day, calendar.monthrange(y, mo)[1]))
+    return Date(y, mo, min(ref.day, month_end(y, mo).day))
 
 
 _WORDNUM = "|".join(_NUM)

@@ -6,9 +6,7 @@ never match the Dutch documents, but names, numbers and acronyms do.
 
 from __future__ import annotations
 
-import re
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from retrieval.text.tokens import words
 
 DUTCH = frozenset(
     """de het een en van in is op te dat die voor met zijn niet aan er om ook als bij of door naar
@@ -23,10 +21,6 @@ ENGLISH = frozenset(
     against into there their they it its them been being any some than then these those our your
     after before since under between during promised promise minister government victims""".split()
 )
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 def detect(question: str) -> str:

@@ -18,12 +18,12 @@ import numpy as np
 
 from retrieval.errors import QueryError
 from retrieval.index.build import Progress, UpdateReport, open_index
-from retrieval.index.lexical import tokenize
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.ingest.dates import period_end
 from retrieval.promises import detect as promises
 from retrieval.records import Filters, Passage, SearchResponse, parse_iso_date
 from retrieval.search import docnumbers, fusion, glossary, language, tuning
+from retrieval.text.tokens import tokenize
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_K = 100

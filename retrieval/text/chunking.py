@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.records import Chunk, Document
-from retrieval.text.noise import trim
-from retrieval.text.structure import Heading, Span, analyse
+from retrieval.text.spans import Span, clip, merge, trim
+from retrieval.text.structure import Heading, analyse
 
 NOISE_GLUE_CHARS = 250  # a noise span this short, cutting a sentence (page break), stays inside the chunk
 MAX_NOISE_SHARE = 0.5  # a piece that is more noise than text is not a chunk
@@ -101,15 +101,7 @@ def chunk(doc: Document, settings: ChunkSettings | None = None,
 
 def _clean_spans(spans: Sequence[Span], n: int) -> list[Span]:
     """Sorted, clipped, merged spans: another module's output is not trusted blindly."""
-    out: list[Span] = []
-    for a, b in sorted((max(0, int(a)), min(n, int(b))) for a, b in spans):
-        if b <= a:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
+    return merge(clip(spans, n))
 
 
 def _sections(text: str, headings: Sequence[Heading], footnotes: Sequence[Span]):

@@ -22,16 +22,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-Span = tuple[int, int]
+from retrieval.text.letterhead import letterhead_spans
+from retrieval.text.spans import Span, merge, trim
 
 HEAD_LINES = 3  # non-empty lines at the top of a page that may be a running header or page number
 TAIL_LINES = 2  # ... and at the bottom
 MAX_HEADER_CHARS = 100  # a running header is a short line
-LETTERHEAD_LINE_CHARS = 75  # letterhead lines are short; body lines of a letter run to ~80 characters
-LETTERHEAD_SEARCH_LINES = 60  # a salutation further down the page is not under a letterhead
-MAX_CLUSTER_GAP = 3  # short lines (names, titles) allowed between two letterhead labels
-SHORT_NAME_CHARS = 45  # such a line: "Corinne Dettmeijer-Vermeulen", "Beleidsmedewerker seksueel"
-LETTERHEAD_MIN_LABELS = 2  # distinct letterhead labels needed (one "Datum" in a table is not a letterhead)
+
 
 _LINE = re.compile(r"[^\n\f]*")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(\d{1,4}|[ivxlcdm]{1,7})[-–—\s]*$", re.IGNORECASE)  # used with match()
@@ -39,25 +36,6 @@ _PAGE_OF = re.compile(r"^[ \t]*(?:(?:pagina|page|blz\.?)[ \t]*\d{1,4}(?:[ \t]*(?
                       r"|\d{1,4}[ \t]*(?:van|/)[ \t]*\d{1,4})[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _EDGE_NUMBER = re.compile(r"^\s*\d{1,4}\s+|\s+\d{1,4}\s*$")
 _EDGE_NUMBER_FORM = re.compile(r"^\d{1,4}(?= )|(?<= )\d{1,4}$")
-_SALUTATION = re.compile(r"^\s*(?:(?:zeer\s+|hoog)?geachte|beste|dear|excellentie"
-                         r"|(?:mevrouw|mijnheer) de voorzitter)\b[^\n]{0,80}$", re.IGNORECASE)
-# Labels of Dutch (government) letterheads; each pattern is one kind.
-_LABELS = [re.compile(p, re.IGNORECASE) for p in (
-    r"^\W*retouradres\b",
-    r"^\s*postbus\s+\d",
-    r"^\s*datum\b\s*:?\s*(?:\d|$)",
-    r"^\s*(?:ons|uw)\s+kenmerk\b",
-    r"^\s*(?:onderwerp|betreft)\b",
-    r"^\s*contactpersoon\b",
-    r"^\s*(?:telefoon|doorkiesnummer|fax|t|m|e)\s*:?\s*\+?[\d(][\d ()-]{6,}$",
-    r"^\s*(?:e-?mail|bezoekadres|postadres|bijlagen?|kopie aan)\b",
-    r"^\s*(?:www\.|https?://)\S+$",
-    r"^\s*\d{4}\s?[A-Z]{2}\s+[A-Z]",  # postcode and place: "2500 EH Den Haag"
-    r"^\s*bij beantwoording\b|^\s*en ons kenmerk vermelden|^\s*wilt u slechts\b|^\s*brief behandelen\.?$",
-)]
-_FIELD_LABEL = re.compile(
-    r"^\s*(?:datum|ons kenmerk|uw kenmerk|onderwerp|betreft|contactpersoon|telefoon)\s*:?\s*$", re.IGNORECASE)
-
 # A bibliography entry: "Haveman, R. (1998). Title ...", "Aa, A.van der (concept, z.jr.). Title": authors,
 # the year in brackets, then the title on the same line (a footnote "Abbott (2011)." has no title).
 _REFERENCE = re.compile(r"^(?!Figuur|Tabel|Grafiek|Bijlage)[^\W\d_][^\n]{0,110}?"
@@ -79,9 +57,9 @@ def noise_spans(text: str) -> list[Span]:
     spans += _page_numbers(text, edges)
     spans += _page_of_lines(text)
     for a, b in pages:
-        spans += _letterhead(text, a, b)
+        spans += letterhead_spans(text, a, b)
     spans += reference_lists(text)
-    return _merge(spans, text)
+    return merge(spans, text)
 
 
 def match_text(text: str) -> str:
@@ -257,103 +235,6 @@ def _page_of_lines(text: str) -> list[Span]:
     return [(m.start(), m.end()) for m in _PAGE_OF.finditer(text)]
 
 
-def _label_kind(line: str) -> int | None:
-    for kind, pattern in enumerate(_LABELS):
-        if pattern.search(line):
-            return kind
-    return None
-
-
-def _letterhead(text: str, a: int, b: int) -> list[Span]:
-    """Letterhead blocks near the top of a page.
-
-    On a first page: everything from the page start to the salutation ("Geachte ...") when only
-    short lines with letterhead labels come before it. Elsewhere (later pages repeat "Datum" and
-    "Ons kenmerk", often placed by pdftotext after the first paragraph): clusters of label lines
-    with their values, plus a few short name lines right at the page start ("Bureau Nationaal").
-    """
-    lines: list[Span] = []
-    pos = a
-    while pos < b and len(lines) < LETTERHEAD_SEARCH_LINES:
-        j = text.find("\n", pos, b)
-        j = b if j < 0 else j
-        lines.append((pos, j))
-        pos = j + 1
-    marks = []  # per line: (mark, label kind); mark in L(abel) V(alue) B(lank) S(hort) X (other)
-    for idx, (s, e) in enumerate(lines):
-        line = text[s:e]
-        stripped = line.strip()
-        kind = _label_kind(line)
-        if not stripped:
-            marks.append(("B", None))
-        elif kind is not None:
-            marks.append(("L", kind))
-        elif idx and marks[-1][0] == "L" and _FIELD_LABEL.match(text[slice(*lines[idx - 1])]):
-            marks.append(("V", None))
-        elif len(stripped) <= LETTERHEAD_LINE_CHARS:
-            marks.append(("S", None))
-        else:
-            marks.append(("X", None))
-
-    kinds_before: set[int] = set()
-    for idx, (s, e) in enumerate(lines):
-        if marks[idx][0] == "X":
-            break
-        if marks[idx][0] == "S" and _SALUTATION.match(text[s:e]):
-            if len(kinds_before) >= LETTERHEAD_MIN_LABELS:
-                return [trim(text, a, s)]
-            break
-        if marks[idx][1] is not None:
-            kinds_before.add(marks[idx][1])
-
-    out: list[Span] = []
-    idx = 0
-    while idx < len(lines):
-        if marks[idx][0] != "L":
-            idx += 1
-            continue
-        first = last = idx
-        kinds = {marks[idx][1]}
-        gap = 0
-        k = idx + 1
-        while k < len(lines) and gap <= MAX_CLUSTER_GAP:
-            mark, kind = marks[k]
-            if mark in "LV":
-                last, gap = k, 0
-                if kind is not None:
-                    kinds.add(kind)
-            elif mark == "S" and len(text[slice(*lines[k])].strip()) <= SHORT_NAME_CHARS:
-                gap += 1
-            elif mark != "B":
-                break
-            k += 1
-        if len(kinds) >= LETTERHEAD_MIN_LABELS:
-            lead = [m for m, _ in marks[:first] if m != "B"]
-            if len(lead) <= MAX_CLUSTER_GAP and all(
-                    m == "S" and len(text[slice(*ln)].strip()) <= SHORT_NAME_CHARS
-                    for (m, _), ln in zip(marks[:first], lines[:first], strict=True) if m != "B"):
-                first = 0  # "Bureau Nationaal / Rapporteur Mensenhandel" above the block
-            else:
-                first = _names_above(text, lines, marks, first)
-            out.append(trim(text, lines[first][0], lines[last][1]))
-        idx = k
-    return out
-
-
-def _names_above(text: str, lines: list[Span], marks: list, first: int) -> int:
-    """Extend a letterhead cluster up over a few very short name lines set off by a blank line."""
-    k, names = first - 1, 0
-    while k >= 0 and marks[k][0] == "B":
-        k -= 1
-    top = first
-    while k >= 0 and marks[k][0] == "S" and names < MAX_CLUSTER_GAP:
-        line = text[slice(*lines[k])].strip()
-        if len(line) > 30 or line[-1] in ".,:;?!":
-            return first
-        names, top, k = names + 1, k, k - 1
-    return top if names and (k < 0 or marks[k][0] == "B") else first
-
-
 def reference_lists(text: str) -> list[Span]:
     """Bibliographies: runs of at least MIN_REFERENCES author-year entries. They answer no question
     but share words with every question (titles in English and Dutch), so in a large corpus they
@@ -386,21 +267,4 @@ def _reference_run(text: str, run: list[tuple[int, int]]) -> list[Span]:
     return [trim(text, run[0][1], end)]
 
 
-def trim(text: str, a: int, b: int) -> Span:
-    """(a, b) narrowed to leave out white space at both ends."""
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
 
-
-def _merge(spans: list[Span], text: str) -> list[Span]:
-    """Sorted, non-overlapping spans; spans separated only by whitespace become one."""
-    out: list[Span] = []
-    for a, b in sorted(s for s in spans if s[1] > s[0]):
-        if out and (a <= out[-1][1] or not text[out[-1][1]:a].strip()):
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-Span = tuple[int, int]
+from retrieval.text.spans import Span, merge
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def find_footnotes(text: str, lines: list[_Line | None] | None = None) -> list[S
             continue
         i += 1
     blocks.extend(_pdf_footnotes(text, lines))
-    return _merge(sorted(blocks))
+    return merge(sorted(blocks))
 
 
 def _pdf_footnotes(text: str, lines: list[_Line | None]) -> list[Span]:
@@ -324,15 +324,6 @@ def _pdf_footnotes(text: str, lines: list[_Line | None]) -> list[Span]:
                 break
     return out
 
-
-def _merge(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for a, b in spans:
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
 
 
 def analyse(text: str, title: str | None = None, noise: list[Span] | tuple[Span, ...] = ()) -> Structure:
