@@ -19,17 +19,15 @@ import streamlit as st
 from retrieval.config import Settings
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.present import citations, highlight
-from retrieval.present.citations import escape_markdown as md
 from retrieval.records import Filters
-from ui import share
+from ui import cards, render, share
 from ui.app_text import LANGUAGE_NAMES, strings, warning_text
+from ui.markdown import escape_markdown as md
 
 DEFAULT_SHOWN = 3  # passages per answer unless asked for more
 MORE_STEP = 3
 MAX_PASSAGES = 20  # fetched per question; "more" shows from these without searching again
-CONTEXT_CHARS = 1200
 DATE_SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
-BADGE = {"strong": "green", "possible": "orange", "weak": "gray"}
 HERE = Path(__file__).resolve().parent
 WIDGET_KEYS = ("ui_lang", "f_since", "f_until", "f_types", "f_docs", "f_undated", "ui_n")
 
@@ -173,55 +171,6 @@ def ask(searcher, question: str, filters: Filters) -> None:
 
 # --- showing -----------------------------------------------------------------------------------------
 
-def doc_name(searcher, doc_id: str, lang: str) -> str:
-    info = searcher.documents[doc_id]
-    title = citations.one_line(info.title) or doc_id
-    title = title if len(title) <= 70 else title[:69] + "…"
-    return f"{title} ({citations.date_label(info, lang, short=True)})"
-
-
-def meta_caption(item, t: dict[str, str], lang: str) -> str:
-    """The card's metadata as one caption of escaped lines: date, type and number; author and
-    organisation; section, page and footnote; and the file when the source is not a web address."""
-    one = citations.one_line
-    heading, page = getattr(item, "heading", ""), getattr(item, "page", None)
-    source = getattr(item, "source", None) or getattr(item, "path", None)
-    lines = [
-        [citations.date_label(item, lang), one(item.doc_type), one(item.number)],
-        [f"{t['author']}: {one(item.author)}" if item.author else "",
-         f"{t['organisation']}: {one(item.organisation)}" if item.organisation else ""],
-        [f"{t['section']}: {one(heading)}" if heading else "", t["page"].format(page=page) if page else "",
-         t["footnote"] if getattr(item, "kind", "") == "footnote" else ""],
-        [f"{t['file']}: {Path(source).name}" if source and not citations.source_url(item) else ""],
-    ]
-    return "  \n".join(md(" · ".join(p for p in line if p)) for line in lines if any(line))
-
-
-def source_link(item, t: dict[str, str]) -> None:
-    url = citations.source_url(item)
-    if url:
-        st.link_button(t["source"], url, type="tertiary", icon=":material/open_in_new:")
-
-
-def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str) -> None:
-    level = citations.relevance(p.score, resp.threshold, resp.abstained)
-    words = citations.RELEVANCE_WORDS[lang][level]
-    with st.container(border=True, key=f"card-{turn_id}-{p.rank}"):
-        st.markdown(f"**{p.rank}\\. {md(citations.one_line(p.title) or p.doc_id)}** "
-                    f":{BADGE[level]}-badge[{words}]")
-        st.caption(meta_caption(p, t, lang))
-        source_link(p, t)
-        st.html(highlight.render_html(p.text, strong=marks, css_class="bw-passage"))
-        with st.expander(t["context"], icon=":material/article:"):
-            text = searcher.document_text(p.doc_id)
-            a, b = highlight.context_window(text, p.start, p.end, CONTEXT_CHARS)
-            st.html(highlight.render_html(text[a:b], strong=highlight.shift(marks, p.start - a),
-                                          light=[(p.start - a, p.end - a)], css_class="bw-context"))
-        with st.expander(t["copy"], icon=":material/content_copy:"):
-            st.code(citations.format_citation(p, lang=lang), language=None, wrap_lines=True)
-            st.caption(t["copy_help"])
-
-
 def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
     if turn["error"]:
         key, args = turn["error"]
@@ -247,7 +196,7 @@ def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
         found = highlight.highlight_passages([p.text for p in missing], resp.question, embedder)
         turn["marks"].update({p.rank: spans for p, spans in zip(missing, found, strict=True)})
     for p in shown:
-        render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
+        cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
     if len(shown) < len(resp.results):
         st.button(t["more"], key=f"more-{turn['id']}", on_click=show_more, args=(turn["id"],),
                   icon=":material/expand_more:")
@@ -272,10 +221,10 @@ def render_context(searcher, t: dict[str, str], lang: str) -> None:
             st.warning(t["bad_link"])
         else:
             st.markdown(f"**{md(citations.one_line(info.title) or info.doc_id)}**")
-            st.caption(meta_caption(info, t, lang))
-            source_link(info, t)
-            a, b = highlight.context_window(text, link.start, link.end, CONTEXT_CHARS)
-            st.html(highlight.render_html(text[a:b], strong=[(link.start - a, link.end - a)],
+            st.caption(cards.meta_caption(info, t, lang))
+            cards.source_link(info, t)
+            a, b = highlight.context_window(text, link.start, link.end, cards.CONTEXT_CHARS)
+            st.html(render.render_html(text[a:b], strong=[(link.start - a, link.end - a)],
                                           css_class="bw-context"))
             with st.expander(t["copy"], icon=":material/content_copy:"):
                 st.code(citations.format_citation(info, text[link.start : link.end], lang), language=None,
@@ -292,7 +241,7 @@ def sidebar(searcher, t: dict[str, str], lang: str) -> None:
         st.date_input(t["until"], value=None, key="f_until", **DATE_SPAN)
         st.multiselect(t["types"], searcher.doc_types, key="f_types", placeholder=t["choose"])
         st.multiselect(t["docs"], sorted(searcher.documents), key="f_docs", placeholder=t["choose"],
-                       format_func=lambda d: doc_name(searcher, d, lang))
+                       format_func=lambda d: cards.doc_name(searcher, d, lang))
         st.toggle(t["undated"], key="f_undated", help=t["undated_help"])
         st.number_input(t["n"], min_value=1, max_value=MAX_PASSAGES, step=1, key="ui_n")
         st.button(t["clear"], on_click=clear_history, key="clear", icon=":material/delete:")

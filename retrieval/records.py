@@ -89,29 +89,22 @@ class Filters:
         return bool(self.since or self.until or self.doc_types or self.doc_ids)
 
 
-@dataclass(frozen=True)
-class Passage:
-    """One search result: a verbatim passage with its source. Higher score is better."""
+@dataclass(frozen=True, kw_only=True)
+class Passage(Metadata):
+    """One search result: a verbatim passage with its document's metadata. Higher score is better.
+
+    `source` is the URL when known, else the file path (so a citation always names where it is from).
+    """
 
     rank: int
     doc_id: str
     chunk_id: str  # the chunk it comes from (retrieval.ids.span_id); start/end may be narrower
-    title: str | None
-    date: str | None
-    date_precision: str | None
-    date_source: str
-    doc_type: str | None
-    number: str | None
-    source: str  # URL when known, else the file path
     heading: str  # heading path joined with " > "
     page: int | None
     text: str
     start: int
     end: int
     score: float
-    author: str | None = None
-    organisation: str | None = None
-    date_hint: str | None = None
     kind: str = "body"
 
 

@@ -11,6 +11,7 @@ from retrieval.present import citations
 from retrieval.records import Filters, Passage
 from ui import share
 from ui.app_text import STRINGS, strings, warning_text
+from ui.markdown import escape_markdown
 
 
 def passage(**kw) -> Passage:
@@ -103,7 +104,7 @@ def test_describe_filters():
     ":red[rood] $x^2$ ~~weg~~ | a | b |", "www.evil.example & &amp; \\ back", "1. lijst\n- item",
 ])
 def test_escape_markdown_escapes_every_special_and_only_adds_backslashes(text):
-    escaped = citations.escape_markdown(text)
+    escaped = escape_markdown(text)
     assert re.sub(r"\\(.)", r"\1", escaped, flags=re.S) == text
     assert not re.search(r"(?<!\\)[<>\[\]()*_`#$:~|&]", escaped)
 

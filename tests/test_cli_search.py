@@ -45,8 +45,11 @@ def test_search_human_output(env, capsys):
     if lines[0].startswith("(no passage clears"):  # the fake embedder's scores are low: weak match
         lines = lines[1:]
     first, source = lines[:2]
-    assert first.startswith("1. ") and "(undated) [score " in first
+    assert first.startswith("1. ") and "(undated) [weak match, score " in first  # the app's words
     assert source.startswith("   source: ") and source.endswith("arbeid.txt") and "Arbeidsinspectie" in out
+    # the best sentence, cited as the app's copy button cites it
+    cite = '   cite: De Arbeidsinspectie onderzoekt arbeidsuitbuiting in kassen., undated: "De Arbeids'
+    assert cite in out
     assert "index rebuilt" in err and "Arbeidsinspectie" not in err
 
 
@@ -87,8 +90,8 @@ def test_batch_with_bad_lines_carries_on(env, capsys):
 @pytest.mark.parametrize("argv,message", [
     (["search", ""], "question is empty"),
     (["search", "   "], "question is empty"),
-    (["search", "x", "--k", "0"], "--k must be from 1 to 100"),
-    (["search", "x", "--k", "101"], "--k must be from 1 to 100"),
+    (["search", "x", "--k", "0"], "--k must be a whole number from 1 to 100"),
+    (["search", "x", "--k", "101"], "--k must be a whole number from 1 to 100"),
     (["search", "x", "--mode", "bm25"], "choose one of: hybrid, dense, lexical"),
     (["search", "x", "--since", "2020-13-01"], "--since: not a date"),
     (["search", "x", "--until", "morgen"], "--until: not a date"),

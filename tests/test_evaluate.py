@@ -189,7 +189,7 @@ def test_cli_question_id_with_whitespace_exit_2(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--mode", "fuzzy"], "unknown search mode 'fuzzy'"),
-    (["--k", "0"], "--k must be from 1 to"),
+    (["--k", "0"], "--k must be a whole number from 1 to"),
 ])
 def test_cli_bad_options(tmp_path, capsys, argv, message):
     path = tmp_path / "set.jsonl"

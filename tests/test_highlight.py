@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from retrieval.present import highlight
+from ui import render
 
 
 def sentences(text: str) -> list[str]:
@@ -95,7 +96,7 @@ def test_context_window_stops_at_paragraphs_and_never_inside_a_word():
 
 def test_render_html_escapes_everything_and_marks_spans():
     text = 'Zie <script>alert("x")</script> & [klik](http://evil.example) nu.'
-    out = highlight.render_html(text, strong=[(0, 3)])
+    out = render.render_html(text, strong=[(0, 3)])
     assert "<script" not in out and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
     assert "&amp;" in out and "[klik](http://evil.example)" in out and "href" not in out
     assert out.count("<mark") == 1 and ">Zie</mark>" in out
@@ -103,19 +104,19 @@ def test_render_html_escapes_everything_and_marks_spans():
 
 def test_reading_form_shows_document_markup_as_formatting():
     text = "## **Bijlage 2**\n\nDe 18^{de} verjaardag.<sup>1</sup> Zie *Samen tegen Mensenhandel* en <https://a.nl/x>."
-    out = highlight.render_html(text)
+    out = render.render_html(text)
     assert "##" not in out and "**" not in out and "^{" not in out and "&lt;sup&gt;" not in out
     assert "<strong>Bijlage 2</strong>" in out and "18<sup>de</sup>" in out and "<sup>1</sup>" in out
     assert "<em>Samen tegen Mensenhandel</em>" in out and ">https://a.nl/x<" not in out
     assert "https://a.nl/x." in out
-    raw = highlight.render_html(text, clean=False)
+    raw = render.render_html(text, clean=False)
     assert "## **Bijlage 2**" in raw and "&lt;sup&gt;1&lt;/sup&gt;" in raw
 
 
 def test_marks_across_markup_stay_well_formed():
     text = "Een **vette zin.** Daarna meer."
     s = text.index("vette")
-    out = highlight.render_html(text, strong=[(s, text.index("Daarna") - 1)])
+    out = render.render_html(text, strong=[(s, text.index("Daarna") - 1)])
     assert "<mark" in out and out.count("<strong>") == out.count("</strong>")
     assert out.count("<mark") == out.count("</mark>")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import CorpusError
-from retrieval.ingest.loading import corpus_files, file_sha256, load_documents, sidecar_files
+from retrieval.index.sync import corpus_files
+from retrieval.ingest.loading import load_documents
 
 LETTER = "Den Haag, 5 juni 2020\n\nGeachte voorzitter,\n\nDit is een brief over mensenhandel.\n"
 
@@ -200,15 +201,19 @@ def test_index_tsv_sidecar(tmp_path):
     assert rapport.organisation == brief.organisation == "Nationaal Rapporteur Mensenhandel"
 
 
-def test_corpus_files_and_hashes(corpus, tmp_path):
+def test_corpus_files_hash_every_visible_file_and_trust_only_old_mtimes(corpus):
+    import hashlib
+
     files = corpus_files([corpus])
-    ids = [doc_id for _, doc_id in files]
-    assert "letter" in ids and "sub/page" in ids and "README" not in ids and "image" not in ids
-    assert sidecar_files([corpus]) == []
-    path = dict((d, p) for p, d in files)["letter"]
-    before = file_sha256(path)
-    path.write_text(LETTER + "x", "utf-8")
-    assert file_sha256(path) != before and len(before) == 64
+    letter = next(p for p in files if p.endswith("letter.txt"))
+    assert files[letter]["sha256"] == hashlib.sha256(Path(letter).read_bytes()).hexdigest()
+    assert not any("/." in p for p in files)
+    Path(letter).write_text(LETTER + "x", "utf-8")
+    stale = {p: {**f, "size": Path(p).stat().st_size, "mtime_ns": Path(p).stat().st_mtime_ns}
+             for p, f in files.items()}
+    assert corpus_files([corpus], stale, trusted_before_ns=0)[letter]["sha256"] != files[letter]["sha256"]
+    trusted = corpus_files([corpus], stale, trusted_before_ns=2**62)
+    assert trusted[letter]["sha256"] == files[letter]["sha256"]  # size and mtime matched an old record
 
 
 def test_bad_file_does_not_stop_the_rest(tmp_path):

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from retrieval.cli.common import add_settings_options
-from retrieval.errors import QueryError
 
 ALL = "all"
 
@@ -38,13 +37,9 @@ def register(subparsers) -> None:
 
 
 def _modes(mode: str) -> tuple[str, ...]:
-    from retrieval.search.searcher import MODES, UnknownMode
+    from retrieval.search.query import MODES, check_mode
 
-    if mode == ALL:
-        return tuple(MODES)
-    if mode not in MODES:
-        raise UnknownMode(f"unknown search mode {mode!r}; choose one of: {', '.join(MODES)}, {ALL}")
-    return (mode,)
+    return tuple(MODES) if check_mode(mode, extra=(ALL,)) == ALL else (mode,)
 
 
 def run_paths(run: str, modes: tuple[str, ...]) -> dict[str, Path]:
@@ -59,10 +54,9 @@ def run_paths(run: str, modes: tuple[str, ...]) -> dict[str, Path]:
 def run(args: argparse.Namespace) -> int:
     from retrieval.cli.index_cmd import ProgressBar, open_searcher
     from retrieval.evaluation import evalset, evaluate
-    from retrieval.search.searcher import MAX_K
+    from retrieval.search.query import check_k
 
-    if not 1 <= args.k <= MAX_K:
-        raise QueryError(f"--k must be from 1 to {MAX_K}, not {args.k}")
+    check_k(args.k, "--k")
     modes = _modes(args.mode)
     # Shape first: a malformed file is reported before the (slow) model and index load.
     questions, errors = evalset.parse_lines(evalset.read_lines(args.file))

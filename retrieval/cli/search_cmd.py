@@ -55,18 +55,16 @@ def _filters(args: argparse.Namespace):
 
 def _check(args: argparse.Namespace) -> None:
     """Reject bad options before the (slow) model and index load."""
-    from retrieval.search.searcher import MAX_K, MODES, UnknownMode
+    from retrieval.search.query import check_k, check_mode, check_question
 
     if args.question is not None and args.queries:
         raise QueryError("give either a question or --queries FILE, not both")
     if args.question is None and not args.queries:
         raise QueryError("give a question, or --queries FILE.jsonl for a batch")
-    if args.question is not None and not args.question.strip():
-        raise QueryError("the question is empty")
-    if not 1 <= args.k <= MAX_K:
-        raise QueryError(f"--k must be from 1 to {MAX_K}, not {args.k}")
-    if args.mode not in MODES:
-        raise UnknownMode(f"unknown search mode {args.mode!r}; choose one of: {', '.join(MODES)}")
+    if args.question is not None:
+        check_question(args.question)
+    check_k(args.k, "--k")
+    check_mode(args.mode)
 
 
 def _read_queries(path: str) -> list[str]:
@@ -86,19 +84,28 @@ def response_json(resp, qid=None, with_id: bool = False) -> dict:
 
 
 def _human(resp) -> str:
+    """Results as the app shows them: date labels, relevance words and a citation of the best
+    sentence (retrieval.present), in English."""
+    from retrieval.present import citations, highlight
+
     lines = []
     if resp.abstained:
         lines.append(f"(no passage clears the {resp.mode} threshold {resp.threshold:.2f}: weak matches only)")
     if not resp.results:
         lines.append("no passages found")
     for p in resp.results:
-        date = p.date or "undated"
-        lines.append(f"{p.rank}. {p.title or p.doc_id} ({date}) [score {p.score:.3f}]")
+        words = citations.relevance_words(p.score, resp.threshold, resp.abstained, "en")
+        title = citations.one_line(p.title) or p.doc_id
+        lines.append(f"{p.rank}. {title} ({citations.date_label(p, 'en')}) [{words}, score {p.score:.3f}]")
         lines.append(f"   source: {p.source}" + (f", p. {p.page}" if p.page else ""))
         if p.heading:
-            lines.append(f"   section: {p.heading}")
+            lines.append(f"   section: {citations.one_line(p.heading)}")
         body = " ".join(p.text.split())
         lines.extend(textwrap.wrap(body, width=100, initial_indent="   ", subsequent_indent="   "))
+        best = highlight.best_sentences(p.text, resp.question, limit=1)
+        if best:
+            a, b = best[0]
+            lines.append(f"   cite: {citations.format_citation(p, p.text[a:b], 'en')}")
         lines.append("")
     return "\n".join(lines)
 

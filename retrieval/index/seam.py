@@ -19,29 +19,16 @@ from typing import Protocol
 
 import numpy as np
 
-from retrieval.records import Chunk, Document
+from retrieval.records import Chunk, Document, Metadata
 
 
-@dataclass(frozen=True)
-class DocInfo:
+@dataclass(frozen=True, kw_only=True)
+class DocInfo(Metadata):
     """A document's metadata without its text (what result lists, filters and priors need)."""
 
     doc_id: str
     path: str
-    title: str | None = None
-    date: str | None = None
-    date_precision: str | None = None
-    date_source: str = "unknown"
-    date_phrase: str | None = None
-    date_hint: str | None = None
-    doc_type: str | None = None
-    number: str | None = None
-    author: str | None = None
-    organisation: str | None = None
-    source: str | None = None
     pages: int | None = None
-    published: str | None = None
-    submitted: str | None = None
     chunks: int = 0  # how many chunks the document has in the index
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.cache import sha256_file
 from retrieval.errors import CorpusError
 from retrieval.index import vectors as embedcache
 from retrieval.index.local import LocalIndex
@@ -60,12 +61,6 @@ def settings_json(chunk_settings) -> dict:
     return json.loads(json.dumps(asdict(chunk_settings)))
 
 
-def _sha256(path: Path) -> str:
-    from retrieval.ingest.loading import file_sha256
-
-    return file_sha256(path)
-
-
 def corpus_files(folders: Sequence[Path], previous: dict | None = None, trusted_before_ns: int = 0
                  ) -> dict[str, dict]:
     """Every visible file under the corpus folders with its sha256 (sidecar metadata included).
@@ -88,7 +83,7 @@ def corpus_files(folders: Sequence[Path], previous: dict | None = None, trusted_
             name = str(path.resolve())
             old = previous.get(name)
             same = old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
-            sha = old["sha256"] if same and st.st_mtime_ns < trusted_before_ns else _sha256(path)
+            sha = old["sha256"] if same and st.st_mtime_ns < trusted_before_ns else sha256_file(path)
             out[name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_id": None}
     return out
 

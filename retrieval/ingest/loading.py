@@ -9,7 +9,6 @@ other types, and files that give no text, are listed in `LoadResult.skipped` wit
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,27 +68,6 @@ def _scan(folders: Sequence[Path | str]) -> tuple[list[tuple[Path, str, Path]], 
             seen[doc_id] = path
             found.append((path, doc_id, folder))
     return found, skipped
-
-
-def corpus_files(folders: Sequence[Path | str]) -> list[tuple[Path, str]]:
-    """(file, doc_id) of every candidate document, without reading any: for staleness checks.
-
-    Sidecar files are not listed; `sidecar_files(folders)` gives them.
-    """
-    return [(path, doc_id) for path, doc_id, _ in _scan(folders)[0]]
-
-
-def sidecar_files(folders: Sequence[Path | str]) -> list[Path]:
-    """The metadata sidecars in the corpus folders (their changes change document metadata)."""
-    return [p for f in folders for p in sidecar.sidecar_paths(Path(f))]
-
-
-def file_sha256(path: Path | str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def load_documents(folders: Sequence[Path | str], only: Collection[str] | None = None) -> LoadResult:

@@ -7,7 +7,6 @@ with the latest date it mentions as a hint, and a date taken from a metadata sid
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -181,13 +180,3 @@ def describe_filters(filters: Filters, lang: str = "nl", titles: Mapping[str, st
 def _filter_date(value: str, lang: str) -> str:
     precision = {1: "year", 2: "month"}.get(len(value.split("-")), "day")
     return format_date(value, precision, lang) or value
-
-
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-
-
-def escape_markdown(text: str) -> str:
-    """Text for st.markdown / st.caption that renders exactly as written: every ASCII punctuation
-    character is backslash-escaped (CommonMark allows that for all of them), so no emphasis, link,
-    autolink, raw HTML, heading, table, LaTeX (`$`) or Streamlit directive (`:red[…]`) can start."""
-    return _MD_SPECIAL.sub(r"\\\1", text)

@@ -11,7 +11,7 @@ A passage of a document asked for by its number gets tuning.NUMBER_MATCH_SCORE a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +21,10 @@ from retrieval.index.build import Progress, UpdateReport, open_index
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.ingest.dates import period_end
 from retrieval.promises import detect as promises
-from retrieval.records import Filters, Passage, SearchResponse, parse_iso_date
+from retrieval.records import Filters, Metadata, Passage, SearchResponse, parse_iso_date
 from retrieval.search import docnumbers, fusion, glossary, language, tuning
+from retrieval.search.query import MODES, check_k, check_mode, check_question
 from retrieval.text.tokens import tokenize
-
-MODES = ("hybrid", "dense", "lexical")
-MAX_K = 100
-
-
-class UnknownMode(QueryError, ValueError):
-    """A mode name that is not one of MODES (both a QueryError and a ValueError)."""
 
 
 class Searcher:
@@ -118,14 +112,10 @@ class Searcher:
         self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
     ) -> SearchResponse:
         """The k best passages for the question; raises QueryError for an unusable question or option."""
-        if not isinstance(question, str) or not question.strip():
-            raise QueryError("the question is empty")
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise QueryError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
-        if mode not in MODES:
-            raise UnknownMode(f"unknown search mode {mode!r}; choose one of: {', '.join(MODES)}")
+        question = check_question(question)
+        check_k(k)
+        check_mode(mode)
         filters = filters or Filters()
-        question = question.strip()
         warnings: list[str] = []
         v = self._view  # one snapshot for the whole search, whatever refresh() does meanwhile
         flt = self._index_filter(v, filters, warnings)
@@ -262,13 +252,11 @@ class Searcher:
     @staticmethod
     def _passage(v: _View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int) -> Passage:
         d = v.documents[chunk.doc_id]
+        meta = {f.name: getattr(d, f.name) for f in fields(Metadata)}
         return Passage(
-            rank=rank, doc_id=d.doc_id, chunk_id=chunk.chunk_id, title=d.title, date=d.date,
-            date_precision=d.date_precision, date_source=d.date_source, doc_type=d.doc_type, number=d.number,
-            source=d.source or d.path, heading=chunk.heading, page=chunk.page,
-            text=v.index.text_slice(d.doc_id, start, end), start=start, end=end,
-            score=round(float(score), 6), author=d.author, organisation=d.organisation,
-            date_hint=d.date_hint, kind=chunk.kind,
+            **{**meta, "source": d.source or d.path}, rank=rank, doc_id=d.doc_id, chunk_id=chunk.chunk_id,
+            heading=chunk.heading, page=chunk.page, text=v.index.text_slice(d.doc_id, start, end),
+            start=start, end=end, score=round(float(score), 6), kind=chunk.kind,
         )
 
 

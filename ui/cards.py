@@ -1,0 +1,63 @@
+"""Citation cards for the chat: a passage with its metadata, relevance, context and citation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from retrieval.present import citations, highlight
+from ui import render
+from ui.markdown import escape_markdown as md
+
+CONTEXT_CHARS = 1200  # characters of document text around a passage in its context view
+BADGE = {"strong": "green", "possible": "orange", "weak": "gray"}
+
+
+def doc_name(searcher, doc_id: str, lang: str) -> str:
+    info = searcher.documents[doc_id]
+    title = citations.one_line(info.title) or doc_id
+    title = title if len(title) <= 70 else title[:69] + "…"
+    return f"{title} ({citations.date_label(info, lang, short=True)})"
+
+
+def meta_caption(item, t: dict[str, str], lang: str) -> str:
+    """The card's metadata as one caption of escaped lines: date, type and number; author and
+    organisation; section, page and footnote; and the file when the source is not a web address."""
+    one = citations.one_line
+    heading, page = getattr(item, "heading", ""), getattr(item, "page", None)
+    source = getattr(item, "source", None) or getattr(item, "path", None)
+    lines = [
+        [citations.date_label(item, lang), one(item.doc_type), one(item.number)],
+        [f"{t['author']}: {one(item.author)}" if item.author else "",
+         f"{t['organisation']}: {one(item.organisation)}" if item.organisation else ""],
+        [f"{t['section']}: {one(heading)}" if heading else "", t["page"].format(page=page) if page else "",
+         t["footnote"] if getattr(item, "kind", "") == "footnote" else ""],
+        [f"{t['file']}: {Path(source).name}" if source and not citations.source_url(item) else ""],
+    ]
+    return "  \n".join(md(" · ".join(p for p in line if p)) for line in lines if any(line))
+
+
+def source_link(item, t: dict[str, str]) -> None:
+    url = citations.source_url(item)
+    if url:
+        st.link_button(t["source"], url, type="tertiary", icon=":material/open_in_new:")
+
+
+def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str) -> None:
+    level = citations.relevance(p.score, resp.threshold, resp.abstained)
+    words = citations.RELEVANCE_WORDS[lang][level]
+    with st.container(border=True, key=f"card-{turn_id}-{p.rank}"):
+        st.markdown(f"**{p.rank}\\. {md(citations.one_line(p.title) or p.doc_id)}** "
+                    f":{BADGE[level]}-badge[{words}]")
+        st.caption(meta_caption(p, t, lang))
+        source_link(p, t)
+        st.html(render.render_html(p.text, strong=marks, css_class="bw-passage"))
+        with st.expander(t["context"], icon=":material/article:"):
+            text = searcher.document_text(p.doc_id)
+            a, b = highlight.context_window(text, p.start, p.end, CONTEXT_CHARS)
+            st.html(render.render_html(text[a:b], strong=highlight.shift(marks, p.start - a),
+                                          light=[(p.start - a, p.end - a)], css_class="bw-context"))
+        with st.expander(t["copy"], icon=":material/content_copy:"):
+            st.code(citations.format_citation(p, lang=lang), language=None, wrap_lines=True)
+            st.caption(t["copy_help"])
