@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/ablation.py [--set eval/dev.jsonl] [--corpus corpus] [--quick]
 
 Every row builds a small index in a temporary folder (the bundled corpus: ~100 chunks, seconds to
-embed), overriding `retrieval.search.tuning` attributes and ChunkSettings in-process; nothing on disk
+embed), with a `RankingConfig` variant and ChunkSettings of its own; nothing on disk
 changes. Then it sweeps fusion weights and the abstention thresholds on the best row and prints
 the recommended constants. Figures go in the README's ablation table.
 """
@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,8 +26,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from retrieval.evaluation import evaluate  # noqa: E402
 from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
-from retrieval.search import tuning
+from retrieval.search.ranking import CALIBRATIONS  # noqa: E402
 from retrieval.text.chunking import ChunkSettings  # noqa: E402
+
+E5 = CALIBRATIONS["multilingual-e5-small"]
 
 
 class NoPrompts:
@@ -55,33 +57,20 @@ class NoPrompts:
         return self.inner.truncate(text, None)
 
 
-def strict_overlap_select(candidates, doc_of, start, end, k):
-    """The earlier fusion.select: skip any candidate overlapping a better one of the same document
-    (it drops the neighbour chunk that holds an answer straddling a chunk boundary)."""
+def strict_overlap_select(candidates, k):
+    """The earlier selection (rows 1-4): any overlap with a better passage of the same document skips
+    a candidate (it drops the neighbour chunk that holds an answer straddling a chunk boundary)."""
     chosen, taken = [], {}
-    for row, score in candidates:
-        doc, s, e = int(doc_of[row]), int(start[row]), int(end[row])
-        spans = taken.setdefault(doc, [])
+    for chunk, score in candidates:
+        s, e = chunk.start, chunk.end
+        spans = taken.setdefault(chunk.doc_id, [])
         if any(s < te and ts < e for ts, te in spans):
             continue
         spans.append((s, e))
-        chosen.append((row, score, s, e))
+        chosen.append((chunk, score, s, e))
         if len(chosen) == k:
             break
     return chosen
-
-
-@contextmanager
-def tuned(**overrides):
-    """Override retrieval.search.tuning attributes for the duration (restored afterwards)."""
-    old = {k: getattr(tuning, k) for k in overrides}
-    for k, v in overrides.items():
-        setattr(tuning, k, v)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            setattr(tuning, k, v)
 
 
 def chunk_settings(**fields) -> ChunkSettings:
@@ -92,11 +81,12 @@ def chunk_settings(**fields) -> ChunkSettings:
     return dataclasses.replace(ChunkSettings(), **{k: v for k, v in fields.items() if k in known})
 
 
-def open_searcher(corpus, embedder, settings: ChunkSettings, workdir: Path):
+def open_searcher(corpus, embedder, settings: ChunkSettings, workdir: Path, config=None):
     from retrieval.search.searcher import Searcher
 
     folder = Path(tempfile.mkdtemp(dir=workdir)) / "index"
-    return Searcher.open(corpus=corpus, index=folder, embedder=embedder, chunk_settings=settings)
+    return Searcher.open(corpus=corpus, index=folder, embedder=embedder, chunk_settings=settings,
+                         config=config or E5)
 
 
 def row(name: str, judged) -> dict:
@@ -147,8 +137,8 @@ def main() -> int:
     t0 = time.time()
     rows = []
 
-    def evaluate_config(name, embedder, settings, mode, questions_cache={}):  # noqa: B006
-        s = open_searcher(corpus, embedder, settings, workdir)
+    def evaluate_config(name, embedder, settings, mode, config=None, questions_cache={}):  # noqa: B006
+        s = open_searcher(corpus, embedder, settings, workdir, config)
         if "q" not in questions_cache:
             questions_cache["q"] = load_eval_set(args.set, s.document_text, s.documents)
         judged = evaluate.run_set(s, questions_cache["q"], mode=mode, k=10)
@@ -175,38 +165,35 @@ def main() -> int:
             best = max(best, (rows[-1]["all"]["mrr@10"], size, overlap))
     _, size, overlap = best
     settings = chunk_settings(size=size, overlap=overlap, context=True)
-    legacy = {"DENSE_WEIGHT": {"nl": 0.6, "en": 0.85}, "ENGLISH_GLOSSARY": False, "FOOTNOTE_WEIGHT": 1.0,
-              "DOC_SIZE_PRIOR": 0.0, "SHORT_CHUNK_PRIOR": 0.0, "PROMISE_QUESTION_WEIGHT": 1.0,
-              "LEXICAL_NORM": "attainable"}
-    with tuned(**legacy):
-        s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (nl 0.6 / en 0.85)", model, settings,
-                                    "hybrid")
+    legacy = replace(E5, dense_weight_nl=0.6, dense_weight_en=0.85, english_glossary=False,
+                     footnote_weight=1.0, doc_size_prior=0.0, short_chunk_prior=0.0,
+                     promise_question_weight=1.0, lexical_norm="attainable")
+    s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (nl 0.6 / en 0.85)", model, settings,
+                                "hybrid", legacy)
     fusion.select = tolerant
     questions = load_eval_set(args.set, s.document_text, s.documents)
 
-    def add(name, **overrides):
-        with tuned(**overrides):
-            judged = evaluate.run_set(s, questions, mode="hybrid", k=10)
+    def add(name, config):
+        judged = evaluate.run_set(s.with_config(config), questions, mode="hybrid", k=10)
         rows.append(row(name, judged))
         print_rows(rows[-1:])
         return judged
 
-    add("5 + overlap-tolerant selection", **legacy)
-    step = {**legacy, "ENGLISH_GLOSSARY": True}
-    add("6 + English glossary for lexical terms", **step)
-    step = {**step, "FOOTNOTE_WEIGHT": tuning.FOOTNOTE_WEIGHT, "DOC_SIZE_PRIOR": tuning.DOC_SIZE_PRIOR,
-            "SHORT_CHUNK_PRIOR": tuning.SHORT_CHUNK_PRIOR,
-            "PROMISE_QUESTION_WEIGHT": tuning.PROMISE_QUESTION_WEIGHT}
-    add("7 + priors: footnote, document size, short chunk, promise", **step)
-    step = {**step, "LEXICAL_NORM": "max"}
-    add("8 + lexical normalised by the best candidate", **step)
+    add("5 + overlap-tolerant selection", legacy)
+    step = replace(legacy, english_glossary=True)
+    add("6 + English glossary for lexical terms", step)
+    step = replace(step, footnote_weight=E5.footnote_weight, doc_size_prior=E5.doc_size_prior,
+                   short_chunk_prior=E5.short_chunk_prior, promise_question_weight=E5.promise_question_weight)
+    add("7 + priors: footnote, document size, short chunk, promise", step)
+    step = replace(step, lexical_norm="max")
+    add("8 + lexical normalised by the best candidate", step)
 
     # Fusion weights: search only, no rebuild.
     grid = []
     for w_nl in (0.4, 0.5, 0.6, 0.7, 0.8):
         for w_en in (0.5, 0.6, 0.7, 0.8, 0.9):
-            with tuned(**{**step, "DENSE_WEIGHT": {"nl": w_nl, "en": w_en}}):
-                sm = evaluate.summarise(evaluate.run_set(s, questions, mode="hybrid", k=10))
+            variant = s.with_config(replace(step, dense_weight_nl=w_nl, dense_weight_en=w_en))
+            sm = evaluate.summarise(evaluate.run_set(variant, questions, mode="hybrid", k=10))
             grid.append((sm["all"]["mrr@10"], sm["all"]["recall@5"], w_nl, w_en, sm))
     grid.sort(key=lambda g: (g[0], g[1]), reverse=True)
     print("\nfusion weights (top 5 by MRR@10): w_nl w_en  MRR  R@5  MRRnl MRRen")
@@ -214,20 +201,19 @@ def main() -> int:
         nl, en = sm["nl"]["mrr@10"], sm["en"]["mrr@10"]
         print(f"  {w_nl:.2f} {w_en:.2f}  {mrr:.3f} {r5:.3f} {nl:.3f} {en:.3f}")
     _, _, w_nl, w_en, _ = grid[0]
-    step = {**step, "DENSE_WEIGHT": {"nl": w_nl, "en": w_en}}
-    judged = add(f"9 + fusion weights nl {w_nl} / en {w_en}", **step)
+    step = replace(step, dense_weight_nl=w_nl, dense_weight_en=w_en)
+    judged = add(f"9 + fusion weights nl {w_nl} / en {w_en}", step)
     th, una, ans = best_threshold(judged)
-    add(f"10 + hybrid abstain threshold {th}", **step,
-        ABSTAIN_THRESHOLD={**tuning.ABSTAIN_THRESHOLD, "hybrid": th})
+    add(f"10 + hybrid abstain threshold {th}", replace(step, abstain_hybrid=th))
     dense_th = best_threshold(evaluate.run_set(s, questions, mode="dense", k=10))[0]
     lex_th = best_threshold(evaluate.run_set(s, questions, mode="lexical", k=10))[0]
 
     print("\nablation table")
     print_rows(rows)
-    print("\nrecommended retrieval/tuning.py constants:")
+    print("\nrecommended: retrieval/text/chunking.py and the calibration in retrieval/search/ranking.py")
     print(f"  CHUNK_SIZE = {size}\n  CHUNK_OVERLAP = {overlap}")
-    print(f"  DENSE_WEIGHT = {{'nl': {w_nl}, 'en': {w_en}}}")
-    print(f"  ABSTAIN_THRESHOLD = {{'hybrid': {th}, 'dense': {dense_th}, 'lexical': {lex_th}}}")
+    print(f"  dense_weight_nl={w_nl}, dense_weight_en={w_en}")
+    print(f"  abstain_hybrid={th}, abstain_dense={dense_th}, abstain_lexical={lex_th}")
     print(f"  (hybrid threshold: {una:.0%} of unanswerable abstained, {ans:.0%} of answerable)")
     print(f"\n{time.time() - t0:.0f} s")
     shutil.rmtree(workdir, ignore_errors=True)

@@ -17,6 +17,7 @@ class Embedder(Protocol):
     """
 
     model_id: str  # stable identity incl. dtype: keys cached embeddings, detects model changes
+    weights_id: str  # the weights without precision: what ranking calibrations belong to
     dimension: int
     max_tokens: int  # the model window, prompt and special tokens included
 

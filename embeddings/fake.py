@@ -16,6 +16,7 @@ class FakeEmbedder:
     def __init__(self, dimension: int = 64, model_id: str = "fake-hash-64", max_tokens: int = 512) -> None:
         self.dimension = dimension
         self.model_id = model_id
+        self.weights_id = model_id
         self.max_tokens = max_tokens  # a "token" is a word here
         self.calls: list[int] = []  # batch sizes seen, so tests can count re-embedding
 

@@ -54,6 +54,7 @@ class SentenceTransformerEmbedder:
         self.source = source
         self.dtype = dtype
         self.model_id = f"{source.model_id}/{dtype}"
+        self.weights_id = source.model_id  # the weights alone: what ranking calibrations belong to
         self._cache_dir = cache_dir
         self._model = None
         self._lock = threading.Lock()

@@ -1,7 +1,8 @@
 """Toezeggingen: what ministers promised, by when, and whether that date has passed.
 
 A sortable, filterable table; every row links to the passage in context on the chat page
-(`./?doc=<doc_id>&start=<start>&end=<end>`). Documents are read once per corpus (st.cache_resource).
+(`./?doc=<doc_id>&start=<start>&end=<end>`). Promises are read from the index, where they were
+found once when each document was indexed; the Searcher is the chat's (ui/searcher.py).
 """
 
 from __future__ import annotations
@@ -11,22 +12,15 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from retrieval.config import Settings
-from retrieval.errors import BronwijzerError
+from retrieval.errors import BronwijzerError, EmbeddingError
 from retrieval.promises.classify import CABINET
-from retrieval.promises.detect import find_promises, overdue_on, select
+from retrieval.promises.detect import select
+from ui.app_text import strings
+from ui.searcher import get_searcher
 
 KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
 KIND_LABEL = {"promise": "toezegging", "request": "verzoek"}
 SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
-
-
-@st.cache_resource(show_spinner="Documenten lezen en toezeggingen zoeken …")
-def load(corpus: tuple[str, ...]):
-    """Promises of the corpus, found once per corpus (a large corpus takes seconds)."""
-    from retrieval.ingest.loading import load_documents
-
-    return find_promises(load_documents(corpus).documents)
 
 
 def passage_link(doc_id: str, start: int, end: int) -> str:
@@ -54,11 +48,10 @@ st.caption("Wat bewindspersonen (en publieke organen zoals de Nationaal Rapporte
            "termijn die ze noemden; en wat anderen de regering vroegen. "
            "Elke zin staat letterlijk in de bron.")
 
-settings = Settings.resolve()
 try:
-    detected = load(tuple(str(p) for p in settings.corpus))
-except BronwijzerError as exc:
-    st.error(f"De documenten konden niet worden gelezen: {exc}")
+    searcher = get_searcher(strings("nl"))
+except (BronwijzerError, EmbeddingError) as exc:
+    st.error(f"De index kon niet worden geopend: {exc}")
     st.stop()
 
 with st.sidebar:
@@ -66,7 +59,7 @@ with st.sidebar:
     kind = KINDS[st.radio("Soort", list(KINDS), key="kind")]
     as_of = st.date_input("Verlopen op", value=date.today(), key="as_of", **SPAN,
                           help="Een toezegging is verlopen als haar termijn vóór deze datum ligt.")
-    found = overdue_on(detected, as_of)
+    found = searcher.promises(as_of)
     cabinet_only = st.toggle("Alleen het kabinet", key="cabinet")
     actors = sorted({p.actor for p in found if not cabinet_only or p.actor_type == CABINET})
     chosen = st.multiselect("Wie", actors, key="actors")
@@ -97,7 +90,8 @@ st.dataframe(
         "Toezegging": st.column_config.TextColumn("Toezegging", width="large"),
         "Termijn": st.column_config.TextColumn("Termijn", help="de termijn zoals genoemd"),
         "Uiterlijk": st.column_config.DateColumn(
-            "Uiterlijk", format="DD-MM-YYYY", help="de termijn als datum (regels: retrieval/deadlines.py)"),
+            "Uiterlijk", format="DD-MM-YYYY",
+            help="de termijn als datum (regels: retrieval/promises/deadlines.py)"),
         "Verlopen": st.column_config.CheckboxColumn("Verlopen"),
         "Onderwerp": st.column_config.TextColumn("Onderwerp"),
         "Document": st.column_config.TextColumn("Document"),

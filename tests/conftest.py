@@ -25,3 +25,21 @@ def fake_embedder():
     from embeddings.fake import FakeEmbedder
 
     return FakeEmbedder()
+
+
+def shared_index(tmp_path_factory, embedder):
+    """The bundled corpus's index in this session's temp folder (built once, then found fresh)."""
+    from pathlib import Path
+
+    from retrieval import Searcher
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
+    Searcher.open(corpus=[str(corpus)], index=folder, embedder=embedder).close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory, real_embedder):
+    """The bundled corpus indexed with the real model, once per test session."""
+    return shared_index(tmp_path_factory, real_embedder)

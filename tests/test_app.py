@@ -25,20 +25,6 @@ UNANSWERABLE = "Wat is het recept voor appeltaart?"
 PROMISE = "Ik streef ernaar u voor de zomer hier nader over te informeren."
 
 
-def shared_index(tmp_path_factory, embedder) -> Path:
-    """The bundled corpus's index in this session's temp folder (built once, then found fresh)."""
-    from retrieval import Searcher
-
-    folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
-    Searcher.open(corpus=[str(CORPUS)], index=folder, embedder=embedder).close()
-    return folder
-
-
-@pytest.fixture(scope="session")
-def bundled_index(tmp_path_factory, real_embedder) -> Path:
-    return shared_index(tmp_path_factory, real_embedder)
-
-
 def start(monkeypatch, corpus: Path, index: Path, query_params: dict | None = None) -> AppTest:
     monkeypatch.setenv("BRONWIJZER_CORPUS", str(corpus))
     monkeypatch.setenv("BRONWIJZER_INDEX", str(index))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from retrieval.search.glossary import GLOSSARY, translate
 
 
@@ -24,9 +26,10 @@ def test_english_question_finds_dutch_passage_lexically(tmp_path, fake_embedder)
     (corpus / "a.txt").write_text("De opvang van slachtoffers van mensenhandel wordt uitgebreid.\n", "utf-8")
     (corpus / "b.txt").write_text("Het weer in Den Haag was gisteren zonnig en warm.\n", "utf-8")
     searcher = Searcher.open(corpus=[corpus], index=tmp_path / "index", embedder=fake_embedder)
-    from retrieval.search import tuning
 
     # The fake embedder knows no English; only translated terms can find the Dutch passage.
-    response = searcher.search("Is the shelter for trafficking victims being expanded?", k=2, mode="hybrid")
-    assert response.results[0].doc_id == "a"
-    assert tuning.ENGLISH_GLOSSARY
+    question = "Is the shelter for trafficking victims being expanded?"
+    response = searcher.search(question, k=2, mode="hybrid")
+    assert response.results[0].doc_id == "a" and response.results[0].score > response.results[1].score
+    without = searcher.with_config(replace(searcher.config, english_glossary=False)).search(question, k=2)
+    assert without.results[0].score < response.results[0].score

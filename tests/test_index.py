@@ -279,7 +279,8 @@ def test_promise_flags_are_stored_per_chunk(tmp_path):
     s = open_([corpus], tmp_path / "ix", FakeEmbedder())
     flagged = {d for (d,) in sql(tmp_path / "ix", "SELECT doc_id FROM chunks WHERE promise = 1")}
     assert flagged == {"000_9ed1f90a335b6492"}
-    spans = s.index.promise_spans()["000_9ed1f90a335b6492"]
+    spans = [(p.start, p.end) for p in s.index.promises() if p.kind == "promise"]
+    assert spans and {p.doc_id for p in s.index.promises()} == {"000_9ed1f90a335b6492"}
     for c in s.index.document_chunks("000_9ed1f90a335b6492"):
         assert c.promise == any(a < c.end and c.start < b for a, b in spans)
 
@@ -333,3 +334,37 @@ def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, m
     (corpus / "arbeid.txt").write_text("Arbeidsuitbuiting wordt onderzocht door de inspectie.", "utf-8")
     open_([corpus], tmp_path / "ix", fake)
     assert sorted(seen) == ["arbeid", "opvang", "visserij"]
+
+
+@pytest.mark.parametrize("codes, entry, work", [
+    ("_LOAD_CODE", "", "load_documents([corpus])"),
+    ("_CHUNK_CODE", "from retrieval.text.chunking import chunk", "[chunk(d) for d in docs]"),
+    ("_PROMISE_CODE", "from retrieval.promises.detect import promises_in", "[promises_in(d) for d in docs]"),
+])
+def test_cache_keys_cover_every_module_the_work_runs(codes, entry, work):
+    """Stored chunks and promises are reused while the source of the modules in their key is
+    unchanged: a module the work runs but the key misses would let stale results survive new code."""
+    import subprocess
+    import sys
+
+    from retrieval.index import sync
+
+    root = os.path.dirname(os.path.dirname(__file__))
+    code = (f"import sys\ncorpus = {os.path.join(root, 'corpus')!r}\nbefore = set(sys.modules)\n"
+            "from retrieval.ingest.loading import load_documents\n"
+            + ("docs = load_documents([corpus]).documents\nbefore = set(sys.modules)\n" if entry else "")
+            + f"{entry}\n{work}\n"
+            "print(' '.join(m for m in set(sys.modules) - before if m.startswith('retrieval.')))\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                         cwd=root).stdout.split()
+    packages = {m for m in out if importlib_util_is_package(m)}
+    neutral = {"retrieval.errors", "retrieval.ids"}  # they raise or name things, never change results
+    missing = set(out) - set(getattr(sync, codes)) - packages - neutral
+    assert out and not missing, f"{codes} misses {sorted(missing)}"
+
+
+def importlib_util_is_package(name: str) -> bool:
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    return bool(spec and spec.submodule_search_locations)

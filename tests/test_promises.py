@@ -247,16 +247,21 @@ def test_rapporteur_letters_are_a_public_body_not_the_cabinet(tmp_path):
 
 
 # --- CLI ------------------------------------------------------------------------------------------
-def _cli(capsys, *argv):
+@pytest.fixture
+def index(bundled_index):
+    return bundled_index
+
+
+def _cli(capsys, index, *argv):
     from retrieval.cli import main
 
-    code = main(["promises", "--corpus", str(ROOT / "corpus"), *argv])
+    code = main(["promises", "--corpus", str(ROOT / "corpus"), "--index", str(index), *argv])
     out = capsys.readouterr()
     return code, out.out, out.err
 
 
-def test_cli_json_has_the_agreed_keys(capsys):
-    code, out, err = _cli(capsys, "--json", "--as-of", "2021-01-01")
+def test_cli_json_has_the_agreed_keys(capsys, index):
+    code, out, err = _cli(capsys, index, "--json", "--as-of", "2021-01-01")
     rows = json.loads(out)
     assert code == 0 and len(rows) == 41 and "31 toezeggingen, 10 verzoeken" in err
     agreed = ["kind", "text", "doc_id", "start", "end", "actor", "date", "heading", "deadline_phrase",
@@ -268,21 +273,21 @@ def test_cli_json_has_the_agreed_keys(capsys):
     assert spring["overdue"] is False  # 2023-05-31 lies after the as-of date
 
 
-def test_cli_filters_and_csv(capsys):
+def test_cli_filters_and_csv(capsys, index):
     import csv
     import io
 
-    code, out, _ = _cli(capsys, "--csv", "--overdue", "--as-of", "2020-07-01", "--actor", "broekers")
+    code, out, _ = _cli(capsys, index, "--csv", "--overdue", "--as-of", "2020-07-01", "--actor", "broekers")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and [r["deadline_phrase"] for r in rows] == ["voor de zomer"]
-    code, out, _ = _cli(capsys, "--json", "--kind", "request", "--since", "2019", "--until", "2019-12")
+    code, out, _ = _cli(capsys, index, "--json", "--kind", "request", "--since", "2019", "--until", "2019-12")
     assert code == 0 and {r["kind"] for r in json.loads(out)} == {"request"}  # undated: kept
-    code, out, _ = _cli(capsys, "--json", "--kind", "promise", "--since", "2022-01-01")
+    code, out, _ = _cli(capsys, index, "--json", "--kind", "promise", "--since", "2022-01-01")
     assert {r["doc_id"][:3] for r in json.loads(out)} == {"001", "004"}  # 001 is undated
 
 
-def test_cli_readable_listing(capsys):
-    code, out, _ = _cli(capsys, "--actor", "van der burg", "--as-of", "2023-01-01")
+def test_cli_readable_listing(capsys, index):
+    code, out, _ = _cli(capsys, index, "--actor", "van der burg", "--as-of", "2023-01-01")
     assert code == 0
     assert "2022-11-08  E. van der Burg, staatssecretaris van Justitie en Veiligheid  [toezegging]" in out
     assert "termijn: eind dit jaar → 2022-12-31 — VERLOPEN" in out
@@ -291,7 +296,7 @@ def test_cli_readable_listing(capsys):
 
 @pytest.mark.parametrize("argv", [["--since", "2022-13-01"], ["--until", "gisteren"], ["--as-of", "1-1-2020"],
                                   ["--since", "2023", "--until", "2022"]])
-def test_cli_bad_dates_are_one_line_and_exit_2(capsys, argv):
-    code, out, err = _cli(capsys, *argv)
+def test_cli_bad_dates_are_one_line_and_exit_2(capsys, argv, tmp_path):
+    code, out, err = _cli(capsys, tmp_path / "no-index", *argv)
     assert code == 2 and out == ""
     assert err.startswith("bronwijzer: error: ") and err.count("\n") == 1

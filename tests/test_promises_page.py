@@ -15,8 +15,9 @@ PAGE = str(ROOT / "pages" / "1_Toezeggingen.py")
 
 
 @pytest.fixture
-def page(monkeypatch):
+def page(monkeypatch, bundled_index):
     monkeypatch.setenv("BRONWIJZER_CORPUS", str(ROOT / "corpus"))
+    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
@@ -65,7 +66,22 @@ def test_actor_and_date_filters(page):
 
 def test_unreadable_corpus_is_an_error_not_a_crash(monkeypatch, tmp_path):
     monkeypatch.setenv("BRONWIJZER_CORPUS", str(tmp_path / "missing"))
+    monkeypatch.setenv("BRONWIJZER_INDEX", str(tmp_path / "index"))
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception
-    assert "niet worden gelezen" in at.error[0].value
+    assert "niet worden geopend" in at.error[0].value and "missing" in at.error[0].value
+
+
+def test_the_table_is_what_the_index_holds(page, bundled_index):
+    """The page reads promises from the index: its rows are the index's promises, span for span."""
+    from retrieval import Searcher
+
+    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, update=False)
+    held = [p for p in searcher.promises() if p.kind == "promise"]
+    links = {(p.doc_id, p.start, p.end) for p in held}
+    shown = set()
+    for link in table(page)["Passage"]:
+        doc, start, end = (x.split("=")[1] for x in link[3:].split("&"))
+        shown.add((doc, int(start), int(end)))
+    assert shown == links and len(shown) == 31

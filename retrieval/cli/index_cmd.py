@@ -59,6 +59,8 @@ def open_searcher(args: argparse.Namespace, rebuild: bool = False):
         print(f"bronwijzer: {message}", file=sys.stderr)
     for skipped in getattr(searcher.report, "skipped", ()):
         print(f"bronwijzer: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    for notice in searcher.notices:
+        print(f"bronwijzer: warning: {notice}", file=sys.stderr)
     return searcher
 
 

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from datetime import date as Date
 
+from retrieval.cli.common import add_settings_options
 from retrieval.errors import QueryError
 
 KIND_WORDS = {"promise": "toezegging", "request": "verzoek"}
@@ -21,8 +22,6 @@ def register(subparsers) -> None:
                     "Nationaal Rapporteur) and requests made to the government, with actor, date, "
                     "heading, stated deadline (resolved where relative) and whether it is overdue.",
     )
-    parser.add_argument("--corpus", action="append", metavar="DIR",
-                        help="corpus folder (repeatable; env BRONWIJZER_CORPUS; default ./corpus)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="a JSON list of objects on stdout")
     out.add_argument("--csv", action="store_true", help="CSV with a header row on stdout")
@@ -33,6 +32,7 @@ def register(subparsers) -> None:
                              "select by actor type")
     parser.add_argument("--overdue", action="store_true", help="only those whose deadline has passed")
     parser.add_argument("--as-of", metavar="DATE", help="judge 'overdue' on DATE instead of today")
+    add_settings_options(parser)
     parser.add_argument("--kind", choices=("promise", "request", "all"), default="all",
                         help="promises, requests or both (default all)")
     parser.set_defaults(func=run)
@@ -53,17 +53,15 @@ def _date(value: str | None, option: str, end: bool = False) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrieval.config import Settings
-    from retrieval.ingest.loading import load_documents
-    from retrieval.promises.detect import RECORD_KEYS, as_record, find_promises, select
+    from retrieval.cli.index_cmd import open_searcher
+    from retrieval.promises.detect import RECORD_KEYS, as_record, select
 
     since, until = _date(args.since, "--since"), _date(args.until, "--until", end=True)
     as_of = Date.fromisoformat(_date(args.as_of, "--as-of") or Date.today().isoformat())
     if since and until and since > until:
         raise QueryError(f"--since {since} is after --until {until}")
-    settings = Settings.resolve(corpus=args.corpus)
-    docs = load_documents(settings.corpus).documents
-    found = select(find_promises(docs, as_of=as_of), kind=args.kind, since=since, until=until,
+    searcher = open_searcher(args)  # promises are found once, when a document is indexed
+    found = select(searcher.promises(as_of), kind=args.kind, since=since, until=until,
                    actor=args.actor, overdue=args.overdue)
     rows = [as_record(p) for p in found]
     if args.json:

@@ -219,9 +219,9 @@ class LocalIndex:
         """Every document with its text (records.Document), in doc id order."""
         return store.read_full_documents(self._con, self._lock)
 
-    def promise_spans(self) -> dict[str, tuple[tuple[int, int], ...]]:
+    def promises(self) -> list:
         with self._lock:
-            return store.read_promise_spans(self._con)
+            return store.read_promises(self._con)
 
     # --- writes ---------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from retrieval.promises.detect import Promise
 from retrieval.records import Chunk, Document, Metadata
 
 
@@ -89,8 +90,8 @@ class IndexedDocument:
 
     doc: Document
     chunk_key: str  # hash of what its chunks depend on (text, metadata, settings, chunker code)
-    promise_key: str  # hash of what its promise spans depend on
-    promise_spans: tuple[tuple[int, int], ...] = ()
+    promise_key: str  # hash of what its promises depend on
+    promises: tuple[Promise, ...] = ()  # promises and requests found in it (retrieval.promises)
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,8 @@ class ChunkIndex(Protocol):
     def full_documents(self) -> list[Document]:
         """Every document with its text, in doc id order (for features that read whole texts)."""
 
-    def promise_spans(self) -> dict[str, tuple[tuple[int, int], ...]]:
-        """Where each document makes promises, by doc id (retrieval.promises.detect)."""
+    def promises(self) -> list[Promise]:
+        """Every promise and request in the index, by document then position (`overdue` unset)."""
 
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:

@@ -1,11 +1,12 @@
 """The local engine's single source of truth: one SQLite file, `index.sqlite`, keyed by chunk id.
 
 Tables: `meta` (format, model, settings, generation: JSON values), `files` (every corpus file with
-its sha256, for staleness checks), `documents` (metadata, full text, the keys that say when its
-chunks and promise spans are stale), `chunks` (span, heading, page, kind, promise flag, lexical
-tokens and the key of its vector) and `vectors` (the embedding cache: sha256 of the embedded text
--> float32 vector, for this index's model). Every change is one transaction, so `kill -9` leaves
-the old state or the new one. WAL mode lets readers keep their snapshot while a writer commits.
+its sha256, for staleness checks), `documents` (metadata, full text, its promises and requests,
+and the keys that say when its chunks and promises are stale), `chunks` (span, heading, page,
+kind, promise flag, lexical tokens and the key of its vector) and `vectors` (the embedding cache:
+sha256 of the embedded text -> float32 vector, for this index's model). Every change is one
+transaction, so `kill -9` leaves the old state or the new one. WAL mode lets readers keep their
+snapshot while a writer commits.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.index.seam import DocInfo, IndexedChunk, IndexedDocument
+from retrieval.promises.detect import Promise, as_record
 from retrieval.records import Document, Metadata
 
 FILE = "index.sqlite"
@@ -31,7 +33,7 @@ CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NO
                     mtime_ns INTEGER NOT NULL, doc_id TEXT);
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, meta TEXT NOT NULL, page_starts TEXT NOT NULL,
-    text TEXT NOT NULL, chunk_key TEXT NOT NULL, promise_key TEXT NOT NULL, promise_spans TEXT NOT NULL
+    text TEXT NOT NULL, chunk_key TEXT NOT NULL, promise_key TEXT NOT NULL, promises TEXT NOT NULL
 );
 CREATE TABLE chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -119,7 +121,7 @@ def upsert_documents(con: sqlite3.Connection, docs: Sequence[IndexedDocument], c
     con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
         (d.doc.doc_id, d.doc.path, json.dumps(asdict(d.doc.meta), ensure_ascii=False, default=str),
          json.dumps(list(d.doc.page_starts)), d.doc.text, d.chunk_key, d.promise_key,
-         json.dumps([list(s) for s in d.promise_spans])) for d in docs))
+         json.dumps([as_record(p) for p in d.promises], ensure_ascii=False)) for d in docs))
     con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (c.chunk_id, c.chunk.doc_id, c.chunk.start, c.chunk.end, json.dumps(list(c.chunk.heading),
          ensure_ascii=False), c.chunk.page, c.chunk.kind, int(c.promise), c.vec_key, " ".join(c.tokens))
@@ -171,9 +173,10 @@ def read_tokens(con: sqlite3.Connection) -> list[list[str]]:
     return [t.split() for (t,) in con.execute(f"SELECT c.tokens FROM chunks c {ORDER}")]
 
 
-def read_promise_spans(con: sqlite3.Connection) -> dict[str, tuple[tuple[int, int], ...]]:
-    return {d: tuple(tuple(s) for s in json.loads(spans))
-            for d, spans in con.execute("SELECT doc_id, promise_spans FROM documents ORDER BY doc_id")}
+def read_promises(con: sqlite3.Connection) -> list[Promise]:
+    """Every promise and request, by document then position (`overdue` is judged by the reader)."""
+    return [Promise(**record) for (found,) in con.execute("SELECT promises FROM documents ORDER BY doc_id")
+            for record in json.loads(found)]
 
 
 def read_text(con: sqlite3.Connection, lock: threading.Lock, doc_id: str, start: int | None = None,

@@ -14,7 +14,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -163,8 +163,9 @@ def _prepare(todo, chunk_settings, progress: Progress) -> tuple[list[IndexedDocu
     docs: list[IndexedDocument] = []
     chunks: list[IndexedChunk] = []
     for i, (doc, (chunk_key, promise_key)) in enumerate(todo, 1):
-        spans = tuple((p.start, p.end) for p in promises_in(doc) if p.kind == "promise")
-        docs.append(IndexedDocument(doc, chunk_key, promise_key, spans))
+        found = tuple(replace(p, overdue=False) for p in promises_in(doc))
+        spans = [(p.start, p.end) for p in found if p.kind == "promise"]
+        docs.append(IndexedDocument(doc, chunk_key, promise_key, found))
         for c in chunking.chunk(doc, chunk_settings):
             text = c.embed_text or c.text
             promise = any(s < c.end and c.start < e for s, e in spans)

@@ -1,7 +1,7 @@
 """Score fusion and result selection, as plain functions with deterministic tie-breaks.
 
 Hybrid score = w * dense' + (1 - w) * lexical', both in [0, 1], so the hybrid score is in
-[0, 1]: dense' maps cosine similarity linearly from a fixed range (tuning.DENSE_RANGE) and clips,
+[0, 1]: dense' maps cosine similarity linearly from a fixed range (RankingConfig.dense_range) and clips,
 lexical' is BM25 over the query's attainable BM25 (`lexical_normalised`). Fixed
 ranges rather than per-query min-max keep scores comparable across questions, which the
 abstention threshold needs.
@@ -31,6 +31,26 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndar
     """Convex combination of two normalised score arrays (same candidate order)."""
     w = float(min(max(dense_weight, 0.0), 1.0))
     return w * np.asarray(dense, dtype=np.float32) + (1.0 - w) * np.asarray(lexical, dtype=np.float32)
+
+
+def priors(chunks: Sequence, cfg, promise_question: bool = False) -> np.ndarray:
+    """The factor each candidate's fused score is multiplied by (retrieval/search/ranking.py).
+
+    A footnote names its sources in the question's words but rarely answers it; a report of 1,700
+    chunks holds many near-misses by sheer number, so each of its chunks needs more evidence than a
+    letter's; a scrap of a chunk (a heading, a table cell) matches the topic without saying
+    anything; for "Wat heeft de minister toegezegd …?" passages holding a promise go first.
+    """
+    footnote = np.array([c.kind == "footnote" for c in chunks], dtype=bool)
+    doc_chunks = np.array([c.doc_chunks for c in chunks], dtype=np.float64)
+    chars = np.array([c.chars for c in chunks], dtype=np.float64)
+    factor = np.where(footnote, cfg.footnote_weight, 1.0)
+    factor = factor / (1.0 + cfg.doc_size_prior * np.log(np.maximum(doc_chunks, 1.0)))
+    factor = factor * np.minimum(1.0, chars / 300.0) ** cfg.short_chunk_prior
+    if promise_question:
+        promise = np.array([c.promise for c in chunks], dtype=bool)
+        factor = np.where(promise, factor, factor * cfg.promise_question_weight)
+    return factor.astype(np.float32)
 
 
 def ranked(chunks: Sequence, scores: np.ndarray, tiebreak: np.ndarray | None = None) -> list[tuple]:

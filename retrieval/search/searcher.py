@@ -5,13 +5,16 @@ reaches the index only through `retrieval.index.seam.ChunkIndex`.
 
 Score ranges (higher is better): `dense` = cosine similarity in [-1, 1]; `lexical` = share of the
 query's attainable BM25 weight in [0, 1]; `hybrid` = convex combination in [0, 1] (see fusion.py).
-A passage of a document asked for by its number gets tuning.NUMBER_MATCH_SCORE at the top.
+A passage of a document asked for by its number gets `number_match_score` at the top. Every constant
+of the ranking comes from a `RankingConfig` (retrieval/search/ranking.py).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +25,9 @@ from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.ingest.dates import period_end
 from retrieval.promises import detect as promises
 from retrieval.records import Filters, Metadata, Passage, SearchResponse, parse_iso_date
-from retrieval.search import docnumbers, fusion, glossary, language, tuning
+from retrieval.search import docnumbers, fusion, glossary, language
 from retrieval.search.query import MODES, check_k, check_mode, check_question
+from retrieval.search.ranking import RankingConfig, config_for
 from retrieval.text.tokens import tokenize
 
 
@@ -32,10 +36,23 @@ class Searcher:
 
     modes = MODES
 
-    def __init__(self, index: ChunkIndex, embedder, report: UpdateReport | None = None) -> None:
+    def __init__(self, index: ChunkIndex, embedder, report: UpdateReport | None = None,
+                 config: RankingConfig | None = None) -> None:
         self._view = _View.of(index)
         self.embedder = embedder
         self.report = report
+        self.notices: list[str] = []  # one-line warnings for the user (e.g. an uncalibrated model)
+        if config is None:
+            config, notice = config_for(getattr(embedder, "weights_id", embedder.model_id))
+            if notice:
+                self.notices.append(notice)
+        self.config = config
+
+    def with_config(self, config: RankingConfig) -> Searcher:
+        """The same index and model, ranked by another config (benchmarks compare configs so)."""
+        other = copy.copy(self)
+        other.config = config
+        return other
 
     @property
     def documents(self) -> dict[str, DocInfo]:
@@ -52,7 +69,8 @@ class Searcher:
     @classmethod
     def open(cls, corpus: Sequence[str | Path] | None = None, index: str | Path | None = None,
              model: str | None = None, dtype: str | None = None, embedder=None, update: bool = True,
-             progress: Progress = None, rebuild: bool = False, chunk_settings=None) -> Searcher:
+             progress: Progress = None, rebuild: bool = False, chunk_settings=None,
+             config: RankingConfig | None = None) -> Searcher:
         """Load model, index and store once; build or update the index first when `update`."""
         from retrieval.config import Settings
         from retrieval.text.chunking import ChunkSettings
@@ -68,7 +86,7 @@ class Searcher:
             settings.index, settings.corpus, embedder, chunk_settings or ChunkSettings(),
             update_index=update, rebuild=rebuild, progress=progress,
         )
-        return cls(loaded, embedder, report)
+        return cls(loaded, embedder, report, config)
 
     @property
     def index(self) -> ChunkIndex:
@@ -90,6 +108,13 @@ class Searcher:
     def iter_documents(self):
         """All documents as records.Document (full texts), in doc id order."""
         return iter(self._index.full_documents())
+
+    def promises(self, as_of: date | None = None) -> list:
+        """Every promise and request in the index (retrieval.promises), `overdue` judged on `as_of`
+        (default today), by document then position. Read from the index, never detected again."""
+        from retrieval.promises.detect import overdue_on
+
+        return overdue_on(self._index.promises(), as_of or date.today())
 
     def refresh(self) -> bool:
         """See the index's newest state (after `bronwijzer index` ran elsewhere); True when it changed.
@@ -118,9 +143,10 @@ class Searcher:
         filters = filters or Filters()
         warnings: list[str] = []
         v = self._view  # one snapshot for the whole search, whatever refresh() does meanwhile
+        cfg = self.config
         flt = self._index_filter(v, filters, warnings)
         ix = v.index
-        depth = max(int(tuning.CANDIDATE_DEPTH), 4 * k)
+        depth = max(cfg.candidate_depth, 4 * k)
 
         qvec = None
         if mode != "lexical":
@@ -128,8 +154,8 @@ class Searcher:
             if cut:
                 warnings.append("the question is longer than the model can read; only its beginning was used")
             qvec = self.embedder.embed_queries([text])[0]
-        q = _Query(qvec, self._tokens(ix, question, mode), language.detect(question),
-                   promises.is_promise_question(question))
+        q = _Query(qvec, self._tokens(ix, question, mode, cfg), language.detect(question),
+                   promises.is_promise_question(question), cfg)
         q.bound = ix.lexical_bound(q.tokens) if q.tokens else 0.0
         tiebreak = None
         if mode == "dense":
@@ -152,45 +178,34 @@ class Searcher:
             candidates = self._number_first(ix, numbered, question, candidates, mode, q)
         chosen = fusion.select(candidates, k)
         results = tuple(self._passage(v, rank, *choice) for rank, choice in enumerate(chosen, 1))
-        threshold = float(tuning.ABSTAIN_THRESHOLD[mode])
+        threshold = cfg.threshold(mode)
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
 
-    def _tokens(self, ix: ChunkIndex, question: str, mode: str) -> list[str]:
+    @staticmethod
+    def _tokens(ix: ChunkIndex, question: str, mode: str, cfg: RankingConfig) -> list[str]:
         """The question's lexical terms. English: names, numbers and acronyms, plus the field's
         vocabulary translated to Dutch (retrieval.search.glossary); other English words would be noise."""
         if mode == "hybrid" and language.detect(question) == "en":
             words = language.salient_words(question)
-            if tuning.ENGLISH_GLOSSARY:
+            if cfg.english_glossary:
                 words += glossary.translate(question)
             return ix.known_tokens(tokenize(" ".join(words)))
         return tokenize(question)
 
     def _hybrid(self, ix: ChunkIndex, q: _Query, chunks: Sequence[ChunkInfo]) -> np.ndarray:
         ids = [c.chunk_id for c in chunks]
-        low, high = tuning.DENSE_RANGE
+        cfg = q.config
+        low, high = cfg.dense_range
         dense = fusion.dense_normalised(ix.dense_scores(q.qvec, ids), low, high)
         raw = ix.lexical_scores(q.tokens, ids) if q.tokens else np.zeros(len(ids), np.float32)
         lexical = fusion.lexical_normalised(raw, q.bound)
-        if tuning.LEXICAL_NORM == "max" and len(ids) and lexical.max() > 0:
+        if cfg.lexical_norm == "max" and len(ids) and lexical.max() > 0:
             lexical = lexical / lexical.max()
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
-        weight = float(tuning.DENSE_WEIGHT[q.lang]) if q.tokens else 1.0
+        weight = cfg.dense_weight(q.lang) if q.tokens else 1.0
         fused = fusion.fuse(dense, lexical, weight)
-        # Priors (retrieval/tuning.py): a footnote names its sources in the question's words but
-        # rarely answers it; a report of 1,700 chunks holds many near-misses by sheer number, so
-        # each of its chunks needs more evidence than a letter's; a scrap of a chunk (a heading,
-        # a table cell) matches the topic without saying anything.
-        footnote = np.array([c.kind == "footnote" for c in chunks], dtype=bool)
-        doc_chunks = np.array([c.doc_chunks for c in chunks], dtype=np.float32)
-        chars = np.array([c.chars for c in chunks], dtype=np.float32)
-        fused = np.where(footnote, fused * float(tuning.FOOTNOTE_WEIGHT), fused)
-        fused = fused / (1.0 + float(tuning.DOC_SIZE_PRIOR) * np.log(np.maximum(doc_chunks, 1.0)))
-        fused = fused * np.minimum(1.0, chars / 300.0) ** float(tuning.SHORT_CHUNK_PRIOR)
-        if q.promise:  # "Wat heeft de minister toegezegd …?": passages holding a promise go first
-            promise = np.array([c.promise for c in chunks], dtype=bool)
-            fused = np.where(promise, fused, fused * float(tuning.PROMISE_QUESTION_WEIGHT))
-        return fused
+        return fused * fusion.priors(chunks, cfg, q.promise)
 
     @staticmethod
     def _number_matches(v: _View, question: str, flt: IndexFilter | None) -> list[str]:
@@ -220,7 +235,7 @@ class Searcher:
                 best = chunks[int(np.argmax(ix.dense_scores(q.qvec, ids)))]
             else:
                 best = chunks[int(np.argmax(self._hybrid(ix, q, chunks)))]
-            top.append((best, float(tuning.NUMBER_MATCH_SCORE)))
+            top.append((best, q.config.number_match_score))
         taken = {c.chunk_id for c, _ in top}
         return top + [c for c in candidates if c[0].chunk_id not in taken]
 
@@ -287,6 +302,7 @@ class _Query:
     tokens: list[str]
     lang: str
     promise: bool
+    config: RankingConfig
     bound: float = 0.0
 
 

