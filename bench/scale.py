@@ -153,7 +153,8 @@ def phase_add(args) -> dict:
     from retrieval import Searcher
 
     extra = Path(args.corpus[-1])
-    (extra / "nrm_2026-03-03_P9999D01_brief-benchmark-opvang.txt").write_text(NEW_LETTER, "utf-8")
+    tag = time.strftime("%H%M%S")  # new names each run, so the phase can run again on a kept index
+    (extra / f"nrm_2026-03-03_P9999D01_brief-benchmark-opvang-{tag}.txt").write_text(NEW_LETTER, "utf-8")
     cmd = [str(Path(sys.executable).parent / "bronwijzer"), "index", "--index", args.index,
            "--dtype", args.dtype]
     for c in args.corpus:
@@ -166,7 +167,7 @@ def phase_add(args) -> dict:
     if hasattr(embedder, "load"):
         embedder.load()  # model load: importing the encoder library plus loading the weights
     load_seconds = time.perf_counter() - t0
-    (extra / "nrm_2026-03-04_P9999D02_brief-benchmark-opvang.txt").write_text(
+    (extra / f"nrm_2026-03-04_P9999D02_brief-benchmark-opvang-{tag}.txt").write_text(
         NEW_LETTER.replace("Zeeland", "Drenthe"), "utf-8")
     t0 = time.perf_counter()
     s = Searcher.open(corpus=args.corpus, index=args.index, embedder=embedder, update=True)

@@ -21,7 +21,8 @@ class LexicalIndex:
     def __init__(self, bm25) -> None:
         self._bm25 = bm25
         if bm25 is None:  # an index without chunks
-            self.num_docs, self._term_max, self._unknown_max = 0, np.zeros(0, np.float32), 0.0
+            self.num_docs, self._unknown_max, self._vocab = 0, 0.0, {}
+            self._term_max = np.zeros(0, np.float32)
             return
         scores = bm25.scores
         self.num_docs = int(scores["num_docs"])
@@ -35,22 +36,34 @@ class LexicalIndex:
         # An unknown query term could at best score like a term found in one chunk.
         n = max(self.num_docs, 1)
         self._unknown_max = float(math.log(1 + (n - 1 + 0.5) / 1.5))
+        # Terms with postings only: the stored vocabulary keeps the terms of deleted chunks, and an
+        # updated index must answer exactly as a fresh build of the same corpus does.
+        has = np.zeros(len(self._term_max), dtype=bool)
+        has[nonempty] = True
+        self._vocab = {t: i for t, i in bm25.vocab_dict.items() if t and i < len(has) and has[i]}
 
     @classmethod
-    def build(cls, token_lists: list[list[str]]) -> LexicalIndex:
+    def build(cls, token_ids: list[list[int]], vocab: dict[str, int]) -> LexicalIndex:
+        """From each chunk's token ids and the vocabulary (term -> id, ids 0..n-1): the stored form,
+        so no string is looked up again (half of the build time when it was)."""
         import bm25s
         from bm25s.tokenization import Tokenized
 
-        # Token ids in order of first appearance (bm25s's own string path is slower by half).
-        # An empty chunk gets the empty token so that bm25s keeps positions aligned.
-        if not token_lists:
+        if not token_ids:
             return cls(None)
-        vocab: dict[str, int] = {}
-        ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] or [vocab.setdefault("", len(vocab))]
-               for tokens in token_lists]
+        vocab = dict(vocab)
+        empty = vocab.setdefault("", len(vocab))  # an empty chunk keeps its position with this token
+        ids = [t if len(t) else [empty] for t in token_ids]
         bm25 = bm25s.BM25(method="lucene")
         bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
         return cls(bm25)
+
+    @classmethod
+    def from_tokens(cls, token_lists: list[list[str]]) -> LexicalIndex:
+        """From token strings (ids in order of first appearance)."""
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] for tokens in token_lists]
+        return cls.build(ids, vocab)
 
     def save(self, folder: Path) -> None:
         if self._bm25 is None:
@@ -64,20 +77,20 @@ class LexicalIndex:
         return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
 
     def knows(self, token: str) -> bool:
-        return bool(token) and self._bm25 is not None and token in self._bm25.vocab_dict
+        return token in self._vocab
 
     def bound(self, query_tokens: list[str]) -> float:
         """The query's attainable total: each known term at its best score in any chunk, each
         unknown term as a term found in one chunk."""
-        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
-        ids = [vocab[t] for t in query_tokens if t and t in vocab]
+        vocab = self._vocab
+        ids = [vocab[t] for t in query_tokens if t in vocab]
         bound = float(self._term_max[ids].sum()) if ids else 0.0
         return bound + self._unknown_max * sum(1 for t in query_tokens if t and t not in vocab)
 
     def raw(self, query_tokens: list[str]) -> np.ndarray:
         """Raw BM25 score of every chunk."""
-        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
-        ids = [vocab[t] for t in query_tokens if t and t in vocab]
+        vocab = self._vocab
+        ids = [vocab[t] for t in query_tokens if t in vocab]
         if not ids:
             return np.zeros(self.num_docs, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)

@@ -105,8 +105,8 @@ class LocalIndex:
         except Exception:  # missing or damaged: a cache, rebuilt below
             pass
         with self._lock:
-            tokens = store.read_tokens(self._con)
-        lexical = LexicalIndex.build(tokens)
+            ids, vocab = store.read_token_ids(self._con)
+        lexical = LexicalIndex.build(ids, vocab)
         _save_atomically(lexical, folder)
         return lexical
 

@@ -25,7 +25,7 @@ from retrieval.promises.detect import Promise, as_record
 from retrieval.records import Document, Metadata
 
 FILE = "index.sqlite"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,8 +38,9 @@ CREATE TABLE documents (
 CREATE TABLE chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     heading TEXT NOT NULL, page INTEGER, kind TEXT NOT NULL, promise INTEGER NOT NULL,
-    vec_key TEXT NOT NULL, tokens TEXT NOT NULL
+    vec_key TEXT NOT NULL, tokens BLOB NOT NULL
 );
+CREATE TABLE terms (term TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
 CREATE INDEX chunks_by_doc ON chunks (doc_id, start);
 CREATE INDEX chunks_by_vector ON chunks (vec_key);
 CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
@@ -122,10 +123,17 @@ def upsert_documents(con: sqlite3.Connection, docs: Sequence[IndexedDocument], c
         (d.doc.doc_id, d.doc.path, json.dumps(asdict(d.doc.meta), ensure_ascii=False, default=str),
          json.dumps(list(d.doc.page_starts)), d.doc.text, d.chunk_key, d.promise_key,
          json.dumps([as_record(p) for p in d.promises], ensure_ascii=False)) for d in docs))
+    terms = dict(con.execute("SELECT term, id FROM terms"))
+    new = len(terms)
+
+    def ids(tokens) -> bytes:
+        return np.array([terms.setdefault(t, len(terms)) for t in tokens], dtype=np.int32).tobytes()
+
     con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (c.chunk_id, c.chunk.doc_id, c.chunk.start, c.chunk.end, json.dumps(list(c.chunk.heading),
-         ensure_ascii=False), c.chunk.page, c.chunk.kind, int(c.promise), c.vec_key, " ".join(c.tokens))
+         ensure_ascii=False), c.chunk.page, c.chunk.kind, int(c.promise), c.vec_key, ids(c.tokens))
         for c in chunks))
+    con.executemany("INSERT INTO terms VALUES (?, ?)", ((t, i) for t, i in terms.items() if i >= new))
     con.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
                     ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()))
 
@@ -169,8 +177,12 @@ def read_vectors(con: sqlite3.Connection, dimension: int) -> np.ndarray:
     return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(count, dimension)
 
 
-def read_tokens(con: sqlite3.Connection) -> list[list[str]]:
-    return [t.split() for (t,) in con.execute(f"SELECT c.tokens FROM chunks c {ORDER}")]
+def read_token_ids(con: sqlite3.Connection) -> tuple[list[list[int]], dict[str, int]]:
+    """Every chunk's lexical token ids in chunk order, and the vocabulary (term -> id). Terms are
+    never renumbered, so a chunk's stored ids stay valid when others change."""
+    rows = con.execute(f"SELECT c.tokens FROM chunks c {ORDER}")
+    ids = [np.frombuffer(t, dtype=np.int32).tolist() for (t,) in rows]
+    return ids, dict(con.execute("SELECT term, id FROM terms"))
 
 
 def read_promises(con: sqlite3.Connection) -> list[Promise]:
