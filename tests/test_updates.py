@@ -150,3 +150,23 @@ def test_kill_9_during_an_update_leaves_the_old_or_the_new_state(tmp_path, delay
     s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder())
     assert len(s.documents) == len(DOCS)
     assert all(s.document_text(d).endswith(" bijgewerkt") for d in sorted(DOCS)[:40])
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path):
+    import threading
+
+    from retrieval.index.build import writer_lock
+
+    corpus = tmp_path / "c"
+    write(corpus, {"opvang": "Opvang van slachtoffers."})
+    Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder()).close()
+    write(corpus, {"opvang": "Opvang van slachtoffers.", "nieuw": "Nieuw: loverboys."})
+    done = []
+    with writer_lock(tmp_path / "ix"):  # another writer is busy
+        worker = threading.Thread(target=lambda: done.append(
+            Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder()).report.action))
+        worker.start()
+        worker.join(1.0)
+        assert worker.is_alive() and not done
+    worker.join(30)
+    assert done == ["updated"]

@@ -54,10 +54,16 @@ def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang:
         source_link(p, t)
         st.html(render.render_html(p.text, strong=marks, css_class="bw-passage"))
         with st.expander(t["context"], icon=":material/article:"):
-            text = searcher.document_text(p.doc_id)
-            a, b = highlight.context_window(text, p.start, p.end, CONTEXT_CHARS)
-            st.html(render.render_html(text[a:b], strong=highlight.shift(marks, p.start - a),
-                                          light=[(p.start - a, p.end - a)], css_class="bw-context"))
+            try:
+                text = searcher.document_text(p.doc_id)
+            except KeyError:
+                text = None
+            if text is None or text[p.start : p.end] != p.text:  # the index changed since this answer
+                st.caption(t["bad_link"])
+            else:
+                a, b = highlight.context_window(text, p.start, p.end, CONTEXT_CHARS)
+                st.html(render.render_html(text[a:b], strong=highlight.shift(marks, p.start - a),
+                                           light=[(p.start - a, p.end - a)], css_class="bw-context"))
         with st.expander(t["copy"], icon=":material/content_copy:"):
             st.code(citations.format_citation(p, lang=lang), language=None, wrap_lines=True)
             st.caption(t["copy_help"])

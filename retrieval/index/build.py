@@ -13,7 +13,8 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,15 +63,16 @@ def plan(folder: Path, folders: Sequence[Path], model_id: str, dimension: int, s
     return "fresh", "up to date"
 
 
-def _old_vectors(folder: Path, model_id: str) -> Callable[[list[str]], dict]:
+@contextmanager
+def _old_vectors(folder: Path, model_id: str) -> Iterator[Callable[[list[str]], dict]]:
     """A lookup of reusable vectors: the current index's (same model), an interrupted build's, and
     an index of the previous format."""
     cached = embedcache.cached_vectors(folder, model_id)
     try:
         old = LocalIndex(folder)
-        same = old.meta.get("model_id") == model_id
     except IndexBroken:
-        old, same = None, False
+        old = None
+    same = old is not None and old.meta.get("model_id") == model_id
 
     def lookup(keys: list[str]) -> dict:
         found = {k: cached[k] for k in keys if k in cached}
@@ -78,7 +80,11 @@ def _old_vectors(folder: Path, model_id: str) -> Callable[[list[str]], dict]:
             found.update(old.stored_vectors([k for k in keys if k not in found]))
         return found
 
-    return lookup
+    try:
+        yield lookup
+    finally:
+        if old is not None:
+            old.close()
 
 
 def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progress: Progress = None,
@@ -92,8 +98,11 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
     try:
         ix = LocalIndex.create(tmp, meta)
         try:
-            reuse = _old_vectors(folder, embedder.model_id) if use_cache else None
-            done = sync(ix, folders, embedder, chunk_settings, progress, reuse, partials=folder)
+            if use_cache:
+                with _old_vectors(folder, embedder.model_id) as reuse:
+                    done = sync(ix, folders, embedder, chunk_settings, progress, reuse, partials=folder)
+            else:
+                done = sync(ix, folders, embedder, chunk_settings, progress, None, partials=folder)
             counts = ix.corpus_state()[0]
         finally:
             ix.close()
@@ -112,8 +121,10 @@ def update(folder: Path, folders: Sequence[Path], embedder, chunk_settings, prog
     """Update the index in place, one transaction for all changes."""
     began = time.perf_counter()
     ix = LocalIndex(folder)
+    partial = embedcache.cached_vectors(folder, embedder.model_id)  # an interrupted update's work
     try:
-        done = sync(ix, folders, embedder, chunk_settings, progress)
+        done = sync(ix, folders, embedder, chunk_settings, progress,
+                    lambda keys: {k: partial[k] for k in keys if k in partial})
         counts = ix.corpus_state()[0]
     finally:
         ix.close()
@@ -171,8 +182,8 @@ def open_index(folder: Path, folders: Sequence[Path], embedder, chunk_settings, 
     """Open the index for search, first building or updating it when `update_index` and it is
     missing or stale."""
     folder = Path(folder)
-    recover(folder)
     if not update_index:
+        recover(folder)
         ix = LocalIndex.open(folder)
         if ix.meta.get("model_id") != embedder.model_id:
             built_with = ix.meta.get("model_id")
@@ -180,6 +191,33 @@ def open_index(folder: Path, folders: Sequence[Path], embedder, chunk_settings, 
             raise IndexBroken(f"index at {folder} was built with {built_with}, not "
                               f"{embedder.model_id}; update it with `bronwijzer index`")
         return ix, UpdateReport("fresh", "not checked")
+    with writer_lock(folder):  # one writer at a time: the app starting while `bronwijzer index` runs
+        recover(folder)
+        report = _bring_up_to_date(folder, folders, embedder, chunk_settings, rebuild, progress)
+        try:
+            return LocalIndex.open(folder), report
+        except IndexBroken as exc:  # the meta is fine but a part is damaged: rebuild once
+            report = build(folder, folders, embedder, chunk_settings, progress, "rebuilt", str(exc))
+            return LocalIndex.open(folder), report
+
+
+@contextmanager
+def writer_lock(folder: Path) -> Iterator[None]:
+    """Hold `.<index>.lock` beside the index while planning and writing. Without it two writers that
+    read the same old state would each record their own view of the corpus as the truth."""
+    import fcntl
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _bring_up_to_date(folder: Path, folders, embedder, chunk_settings, rebuild: bool,
+                      progress: Progress) -> UpdateReport:
     if rebuild:
         state, reason = "rebuild", "rebuild requested"
     else:
@@ -195,9 +233,5 @@ def open_index(folder: Path, folders: Sequence[Path], embedder, chunk_settings, 
         except (IndexBroken, sqlite3.DatabaseError) as exc:  # damaged under a readable meta table
             report = build(folder, folders, embedder, chunk_settings, progress, "rebuilt",
                            f"damaged index ({exc})")
-    try:
-        return LocalIndex.open(folder), report
-    except IndexBroken as exc:  # the meta is fine but a part is damaged: rebuild once
-        report = build(folder, folders, embedder, chunk_settings, progress, "rebuilt", str(exc))
-        return LocalIndex.open(folder), report
+    return report
 

@@ -64,11 +64,14 @@ class LocalIndex:
     # --- snapshot -------------------------------------------------------------------------------
 
     def _begin(self) -> None:
+        con = None
         try:
             con = store.connect(self.path)
             con.execute("BEGIN")
             meta = store.get_meta(con)  # the first read fixes the snapshot
         except Exception as exc:  # not SQLite, wrong schema, unreadable: all mean "rebuild"
+            if con is not None:
+                con.close()
             raise IndexBroken(f"index at {self.folder} is damaged ({type(exc).__name__}: {exc}); "
                               "rebuild it with `bronwijzer index --rebuild`") from exc
         if meta.get("format") != store.FORMAT_VERSION or not isinstance(meta.get("dimension"), int):
@@ -107,7 +110,8 @@ class LocalIndex:
         with self._lock:
             ids, vocab = store.read_token_ids(self._con)
         lexical = LexicalIndex.build(ids, vocab)
-        _save_atomically(lexical, folder)
+        if self._committed() == (self.meta.get("uid"), self.meta.get("generation")):
+            _save_atomically(lexical, folder)  # not for an old snapshot: its cache would come back
         return lexical
 
     @property
@@ -162,6 +166,12 @@ class LocalIndex:
         for old in self.folder.glob("lexical-*"):
             if old.name != keep and not old.name.startswith("."):
                 shutil.rmtree(old, ignore_errors=True)
+        try:  # let the WAL be reused: copy what all readers have seen into the main file
+            con = store.connect(self.path)
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            con.close()
+        except Exception:
+            pass
 
     # --- reads (ChunkIndex) ---------------------------------------------------------------------
 
@@ -301,6 +311,8 @@ def _save_atomically(lexical: LexicalIndex, folder: Path) -> None:
     tmp = folder.parent / f".{folder.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         lexical.save(tmp)
+        if folder.exists():  # damaged (it failed to load): replace it
+            shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
