@@ -7,8 +7,7 @@ import html
 import re
 from collections.abc import Sequence
 
-Span = tuple[int, int]
-
+from retrieval.text.spans import Span
 
 _MARKUP = (
     (re.compile(r"(<sup>)(.{1,20}?)(</sup>)", re.S), "sup"),

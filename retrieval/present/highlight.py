@@ -16,9 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval.text.sentences import sentence_spans
+from retrieval.text.spans import Span
 from retrieval.text.tokens import content_words, words
-
-Span = tuple[int, int]
 
 # --- matching the question ---------------------------------------------------------------------------
 

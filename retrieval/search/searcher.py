@@ -154,7 +154,8 @@ class Searcher:
             if cut:
                 warnings.append("the question is longer than the model can read; only its beginning was used")
             qvec = self.embedder.embed_queries([text])[0]
-        q = _Query(qvec, self._tokens(ix, question, mode, cfg), language.detect(question),
+        lang = language.detect(question)
+        q = _Query(qvec, self._tokens(ix, question, mode, lang, cfg), lang,
                    promises.is_promise_question(question), cfg)
         q.bound = ix.lexical_bound(q.tokens) if q.tokens else 0.0
         tiebreak = None
@@ -183,10 +184,10 @@ class Searcher:
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
 
     @staticmethod
-    def _tokens(ix: ChunkIndex, question: str, mode: str, cfg: RankingConfig) -> list[str]:
+    def _tokens(ix: ChunkIndex, question: str, mode: str, lang: str, cfg: RankingConfig) -> list[str]:
         """The question's lexical terms. English: names, numbers and acronyms, plus the field's
         vocabulary translated to Dutch (retrieval.search.glossary); other English words would be noise."""
-        if mode == "hybrid" and language.detect(question) == "en":
+        if mode == "hybrid" and lang == "en":
             words = language.salient_words(question)
             if cfg.english_glossary:
                 words += glossary.translate(question)
