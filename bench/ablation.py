@@ -1,6 +1,7 @@
 """Ablation on the dev set: start from a naive baseline and add one change per row.
 
-    PYTHONPATH=. .venv/bin/python bench/ablation.py [--set eval/dev.jsonl] [--corpus corpus] [--quick]
+    PYTHONPATH=. .venv/bin/python bench/ablation.py [--set eval/dev.jsonl] [--split calibration]
+                                                     [--corpus corpus] [--quick]
 
 Every row builds a small index in a temporary folder (the bundled corpus: ~100 chunks, seconds to
 embed), with a `RankingConfig` variant and ChunkSettings of its own; nothing on disk
@@ -26,6 +27,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from retrieval.evaluation import evaluate  # noqa: E402
 from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
+from retrieval.evaluation.splits import CHOICES, select  # noqa: E402
 from retrieval.search.ranking import CALIBRATIONS  # noqa: E402
 from retrieval.text.chunking import ChunkSettings  # noqa: E402
 
@@ -125,6 +127,8 @@ def best_threshold(judged, max_answerable: float = 0.05) -> tuple[float, float, 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", default="eval/dev.jsonl")
+    ap.add_argument("--split", default="calibration", choices=CHOICES,
+                    help="the questions it measures and sweeps on (default calibration: never held-out)")
     ap.add_argument("--corpus", default="corpus")
     ap.add_argument("--quick", action="store_true", help="skip the chunk-size grid")
     ap.add_argument("--st-folder", help="a sentence-transformers folder to use instead of the default model")
@@ -140,7 +144,7 @@ def main() -> int:
     def evaluate_config(name, embedder, settings, mode, config=None, questions_cache={}):  # noqa: B006
         s = open_searcher(corpus, embedder, settings, workdir, config)
         if "q" not in questions_cache:
-            questions_cache["q"] = load_eval_set(args.set, s.document_text, s.documents)
+            questions_cache["q"] = select(load_eval_set(args.set, s.document_text, s.documents), args.split)
         judged = evaluate.run_set(s, questions_cache["q"], mode=mode, k=10)
         rows.append(row(name, judged))
         print_rows(rows[-1:])
@@ -171,7 +175,7 @@ def main() -> int:
     s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (nl 0.6 / en 0.85)", model, settings,
                                 "hybrid", legacy)
     fusion.select = tolerant
-    questions = load_eval_set(args.set, s.document_text, s.documents)
+    questions = select(load_eval_set(args.set, s.document_text, s.documents), args.split)
 
     def add(name, config):
         judged = evaluate.run_set(s.with_config(config), questions, mode="hybrid", k=10)

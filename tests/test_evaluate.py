@@ -90,8 +90,9 @@ def test_failures_say_what_was_expected_and_what_came_first():
     assert fails[0]["expected"] == [{"doc": "d1", "quote": A.quote}]
     assert fails[0]["first"] == {"doc": "d2", "start": 0, "end": len(WRONG.text), "score": 0.9,
                                  "text": WRONG.text}
-    report = evaluate.report({"hybrid": judged_set()})
-    assert set(report) == {"modes", "failures"} and set(report["modes"]) == {"hybrid"}
+    report = evaluate.report({"hybrid": judged_set()}, split="heldout")
+    assert set(report) == {"split", "questions", "modes", "failures"} and set(report["modes"]) == {"hybrid"}
+    assert (report["split"], report["questions"]) == ("heldout", len(judged_set()))
     json.dumps(report)  # plain data
 
 
@@ -190,6 +191,8 @@ def test_cli_question_id_with_whitespace_exit_2(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--mode", "fuzzy"], "unknown search mode 'fuzzy'"),
     (["--k", "0"], "--k must be a whole number from 1 to"),
+    (["--split", "train"], "unknown split 'train': use calibration, heldout or all"),
+    (["--split", "heldout"], "1 question(s) have no 'split' field (line 1); score it with --split all"),
 ])
 def test_cli_bad_options(tmp_path, capsys, argv, message):
     path = tmp_path / "set.jsonl"
@@ -204,3 +207,23 @@ def test_run_paths_one_file_per_mode():
     assert run_paths("out/run.trec", ("hybrid",)) == {"hybrid": __import__("pathlib").Path("out/run.trec")}
     paths = run_paths("out/run.trec", ("hybrid", "dense"))
     assert [p.name for p in paths.values()] == ["run.hybrid.trec", "run.dense.trec"]
+
+
+def test_split_field_is_read_checked_and_selected(tmp_path, capsys):
+    from retrieval.errors import EvalSetError
+    from retrieval.evaluation import splits
+
+    lines = ['{"id": "a", "lang": "nl", "question": "x?", "answers": [], "split": "heldout"}',
+             '{"id": "b", "lang": "en", "question": "y?", "answers": [], "split": "calibration"}',
+             '{"id": "c", "lang": "en", "question": "z?", "answers": [], "split": "test"}']
+    questions, errors = parse_lines(lines)
+    assert errors == ["line 3: 'split' must be one of calibration, heldout, not 'test'"]
+    assert [q.id for q in splits.select(questions, "heldout")] == ["a"]
+    assert [q.id for q in splits.select(questions, "calibration")] == ["b"]
+    assert [q.id for q in splits.select(questions, "all")] == ["a", "b"]
+    with pytest.raises(EvalSetError, match="unknown split"):
+        splits.select(questions, "train")
+    path = tmp_path / "set.jsonl"
+    path.write_text(lines[1] + "\n", encoding="utf-8")
+    assert main(["eval", str(path), "--split", "heldout"]) == 2
+    assert "no heldout questions in the file" in capsys.readouterr().err

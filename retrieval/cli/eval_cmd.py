@@ -22,6 +22,11 @@ def register(subparsers) -> None:
     parser.add_argument("file", metavar="FILE.jsonl", help="the evaluation set")
     parser.add_argument("--k", type=int, default=10, help="passages per question, 1-100 (default 10)")
     parser.add_argument("--mode", default="hybrid", help="hybrid (default), dense, lexical or all")
+    parser.add_argument(
+        "--split", default="all", metavar="SPLIT",
+        help="score only the set's calibration or heldout questions (their 'split' field), or all "
+             "(default); report quality on heldout questions, tune on calibration ones",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of tables")
     parser.add_argument(
         "--run", metavar="OUT.trec",
@@ -53,16 +58,20 @@ def run_paths(run: str, modes: tuple[str, ...]) -> dict[str, Path]:
 
 def run(args: argparse.Namespace) -> int:
     from retrieval.cli.index_cmd import ProgressBar, open_searcher
-    from retrieval.evaluation import evalset, evaluate
+    from retrieval.evaluation import evalset, evaluate, splits
     from retrieval.search.query import check_k
 
     check_k(args.k, "--k")
     modes = _modes(args.mode)
+    splits.check_split(args.split)
     # Shape first: a malformed file is reported before the (slow) model and index load.
     questions, errors = evalset.parse_lines(evalset.read_lines(args.file))
     if not questions and not errors:
         errors = ["no questions in the file"]
     evalset.raise_if_errors(args.file, errors)
+    questions = splits.select(questions, args.split, source=args.file)
+    if not questions:
+        evalset.raise_if_errors(args.file, [f"no {args.split} questions in the file"])
     searcher = open_searcher(args)
     evalset.raise_if_errors(
         args.file, evalset.check_against_corpus(questions, searcher.document_text, searcher.documents)
@@ -81,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     if args.qrels:
         Path(args.qrels).write_text(json.dumps(evaluate.qrels(questions), indent=1) + "\n", "utf-8")
         print(f"bronwijzer: wrote qrels {args.qrels}", file=sys.stderr)
-    result = evaluate.report(judged)
+    result = evaluate.report(judged, split=args.split)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -90,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_report(result: dict, k: int) -> str:
-    lines = []
+    lines = [f"split {result['split']}: {result['questions']} questions", ""]
     for mode, summary in result["modes"].items():
         lines.extend(format_table(mode, summary, k))
         lines.append("")

@@ -1,10 +1,12 @@
 """Evaluation sets: reading and checking them, and the relevance rule they are judged by.
 
 Format (JSON lines, one question each; a contract others write sets in):
-    {"id": "q1", "lang": "nl", "question": "...", "answers": [{"doc": "<doc id>", "quote": "<verbatim>"}]}
+    {"id": "q1", "lang": "nl", "question": "...", "answers": [{"doc": "<doc id>", "quote": "<verbatim>"}],
+     "split": "heldout"}
 The id is unique in the set and holds no whitespace (it is a field in TREC run and qrels files).
 `answers` are alternatives (any one answers the question); `[]` means the corpus does not answer it.
-Other fields (e.g. "tags") are allowed and ignored.
+`split` is optional: "calibration" or "heldout" (evaluation/splits.py). Other fields (e.g. "tags")
+are allowed and ignored.
 
 Relevance: a passage is relevant to an answer when it comes from the answer's document and holds at
 least half of the quote's characters as one contiguous run, after folding every whitespace run to
@@ -21,6 +23,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from retrieval.errors import EvalSetError
+from retrieval.evaluation.splits import SPLITS
 
 REQUIRED = ("id", "lang", "question", "answers")
 _SPACE = re.compile(r"\s+")
@@ -41,6 +44,7 @@ class Question:
     answers: tuple[Answer, ...]
     line: int = 0  # 1-based line in the set file; 0 when built in code
     tags: tuple[str, ...] = ()
+    split: str | None = None  # "calibration" | "heldout"; None when the set has no split
 
     @property
     def answerable(self) -> bool:
@@ -115,7 +119,7 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[Question], list[str]]:
         answers = tuple(Answer(a["doc"], a["quote"]) for a in obj["answers"])
         tags = obj.get("tags")
         tags = tuple(str(t) for t in tags) if isinstance(tags, list) else ()
-        questions.append(Question(qid, obj["lang"], obj["question"], answers, n, tags))
+        questions.append(Question(qid, obj["lang"], obj["question"], answers, n, tags, obj.get("split")))
     return questions, errors
 
 
@@ -130,6 +134,8 @@ def _shape_problems(obj: dict) -> list[str]:
     if isinstance(obj["id"], str) and obj["id"].strip() and _SPACE.search(obj["id"]):
         # TREC run and qrels files separate fields by whitespace: such an id cannot be written there
         out.append(f"'id' must not contain whitespace: {obj['id']!r}")
+    if "split" in obj and obj["split"] not in SPLITS:
+        out.append(f"'split' must be one of {', '.join(SPLITS)}, not {obj['split']!r}")
     answers = obj["answers"]
     if not isinstance(answers, list):
         return out + ["'answers' must be a list (empty when the corpus does not answer the question)"]

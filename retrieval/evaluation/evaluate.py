@@ -159,9 +159,13 @@ def failures(judged: Iterable[Judged], snippet: int = 200) -> list[dict]:
     return out
 
 
-def report(judged_by_mode: dict[str, Sequence[Judged]]) -> dict:
-    """The `bronwijzer eval --json` object: {"modes": {mode: summary}, "failures": [...]}."""
+def report(judged_by_mode: dict[str, Sequence[Judged]], split: str = "all") -> dict:
+    """The `bronwijzer eval --json` object: {"split", "questions", "modes": {mode: summary},
+    "failures": [...]}; `split` names the half of the set that was scored (evaluation/splits.py)."""
+    first = next(iter(judged_by_mode.values()), ())
     return {
+        "split": split,
+        "questions": len(first),
         "modes": {mode: summarise(j) for mode, j in judged_by_mode.items()},
         "failures": [f for j in judged_by_mode.values() for f in failures(j)],
     }

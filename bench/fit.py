@@ -1,0 +1,110 @@
+"""Refit the ranking constants of a model on CALIBRATION questions only (never held-out ones).
+
+    PYTHONPATH=. .venv/bin/python bench/fit.py [--small DIR] [--extended DIR] [--passes 2]
+
+Three runs, calibration half only: eval/dev_extended.jsonl and eval/dev.jsonl on the extended
+index (bundled + extended corpus), eval/dev.jsonl on the bundled index. The objective is the mean of
+the three runs' hybrid MRR@10. Coordinate ascent over the grids below (each constant in turn, the
+others held; a tie keeps the value in force), then the abstention thresholds: per mode, the highest
+top score that abstains on at most 5% of the answerable calibration questions of all runs pooled.
+It prints the fitted `RankingConfig` to put in retrieval/search/ranking.py. Report the result on
+held-out questions with bench/search_grid.py --split heldout. Build the indexes first (README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from search_grid import MODEL, open_runs  # noqa: E402
+
+from retrieval.evaluation import evaluate  # noqa: E402
+from retrieval.search.ranking import CALIBRATIONS  # noqa: E402
+
+GRIDS = {  # the search-time constants of RankingConfig; thresholds are fitted after
+    "dense_weight_nl": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    "dense_weight_en": (0.5, 0.6, 0.7, 0.8, 0.9),
+    "dense_range": ((0.70, 0.92), (0.75, 0.90), (0.75, 0.92), (0.75, 0.95), (0.80, 0.92)),
+    "doc_size_prior": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
+    "short_chunk_prior": (0.0, 0.1, 0.2, 0.3, 0.5),
+    "footnote_weight": (0.7, 0.8, 0.9, 1.0),
+    "promise_question_weight": (0.4, 0.6, 0.8, 1.0),
+    "lexical_norm": ("max", "attainable"),
+    "english_glossary": (True, False),
+    "candidate_depth": (50, 100, 200),
+}
+ABSTAIN_AT_MOST = 0.05  # share of answerable calibration questions a threshold may abstain on
+
+
+def measure(runs, config, mode: str = "hybrid") -> list[list[evaluate.Judged]]:
+    return [evaluate.run_set(s.with_config(config), qs, mode=mode, k=10) for _, s, qs in runs]
+
+
+def objective(judged_runs) -> float:
+    return sum(evaluate.summarise(j)["all"]["mrr@10"] for j in judged_runs) / len(judged_runs)
+
+
+def ascend(runs, config, passes: int):
+    cache: dict = {}
+
+    def value(cfg) -> float:
+        if cfg not in cache:
+            cache[cfg] = objective(measure(runs, cfg))
+        return cache[cfg]
+
+    best = value(config)
+    print(f"start: mean MRR@10 {best:.4f}", flush=True)
+    for p in range(1, passes + 1):
+        changed = False
+        for name, grid in GRIDS.items():
+            scores = {v: value(replace(config, **{name: v})) for v in grid}
+            top = max(scores.values())
+            if top > best + 1e-9:
+                choice = max(grid, key=lambda v: scores[v])
+                config, best, changed = replace(config, **{name: choice}), top, True
+            print(f"pass {p} {name:24} " + "  ".join(f"{v}: {s:.4f}" for v, s in scores.items())
+                  + f"  -> {getattr(config, name)}", flush=True)
+        if not changed:
+            break
+    return config, best
+
+
+def threshold(runs, config, mode: str) -> float:
+    """Highest t with at most ABSTAIN_AT_MOST of the answerable questions' top scores below t."""
+    tops = sorted(j.results[0].score if j.results else 0.0
+                  for judged in measure(runs, config, mode) for j in judged if j.question.answerable)
+    allowed = math.floor(ABSTAIN_AT_MOST * len(tops))
+    return math.floor(float(tops[allowed]) * 10_000) / 10_000
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", default=str(ROOT / ".bronwijzer" / "index"))
+    ap.add_argument("--extended", default=str(ROOT / ".bronwijzer" / "ext-index"))
+    ap.add_argument("--passes", type=int, default=2)
+    args = ap.parse_args()
+    started = time.perf_counter()
+    runs = open_runs(args.small, args.extended, "calibration")
+    for name, _, qs in runs:
+        print(f"{name}: {sum(q.answerable for q in qs)} answerable, "
+              f"{sum(not q.answerable for q in qs)} unanswerable calibration questions")
+    start = replace(CALIBRATIONS[MODEL], abstain_hybrid=0.0, abstain_dense=0.0, abstain_lexical=0.0)
+    config, best = ascend(runs, start, args.passes)
+    config = replace(config, abstain_hybrid=threshold(runs, config, "hybrid"),
+                     abstain_dense=threshold(runs, config, "dense"))
+    print(f"\nfitted in {time.perf_counter() - started:.0f} s; mean calibration MRR@10 {best:.4f}")
+    print(config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
