@@ -58,14 +58,13 @@ def open_runs(small: str, extended: str, split: str) -> list[tuple[str, Searcher
 def describe(judged: list[evaluate.Judged]) -> str:
     sm = evaluate.summarise(judged)
     a, ab = sm["all"], sm["abstention"]
-    answerable = [j for j in judged if j.question.answerable]
-    wrongly = sum(j.abstained for j in answerable)
-    right = sum(j.abstained for j in judged if not j.question.answerable)
+    n = ab["counts"]
     per_lang = "  ".join(f"{lang} {sm[lang]['mrr@10']:.3f} (n={sm[lang]['n']})"
                          for lang in ("nl", "en") if lang in sm and sm[lang]["n"])
     return (f"MRR@10 {a['mrr@10']:.3f}  R@1 {a['recall@1']:.3f}  R@5 {a['recall@5']:.3f}  "
-            f"R@10 {a['recall@10']:.3f} (n={a['n']})  {per_lang}  abstained on {right} of "
-            f"{ab['unanswerable']} unanswerable, {wrongly} of {len(answerable)} answerable")
+            f"R@10 {a['recall@10']:.3f} (n={a['n']})  {per_lang}  abstained on "
+            f"{n['unanswerable_abstained']} of {ab['unanswerable']} unanswerable, "
+            f"{n['answerable_abstained']} of {n['answerable']} answerable")
 
 
 def main() -> int:

@@ -129,8 +129,10 @@ def format_table(mode: str, summary: dict, k: int) -> list[str]:
         cells = [f"{row['n']:>10}"] + [f"{_num(row[c]):>10}" for c in cols[1:]]
         lines.append(f"{group:6}" + "".join(cells))
     ab = summary["abstention"]
-    lines.append(f"abstention: {ab['unanswerable']} unanswerable, {_pct(ab['abstained'])} of them abstained; "
-                 f"{_pct(ab['answerable_abstained'])} of answerable questions abstained")
+    n = ab["counts"]
+    lines.append(f"abstention: abstained on {n['unanswerable_abstained']} of {ab['unanswerable']} "
+                 f"unanswerable ({_pct(ab['abstained'])}) and on {n['answerable_abstained']} of "
+                 f"{n['answerable']} answerable questions ({_pct(ab['answerable_abstained'])})")
     return lines
 
 
