@@ -29,7 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from search_grid import MODEL, open_runs  # noqa: E402
 
 from retrieval.evaluation import evaluate  # noqa: E402
-from retrieval.search.ranking import CALIBRATIONS  # noqa: E402
+from retrieval.search.ranking import CALIBRATIONS, RankingConfig  # noqa: E402
 
 GRIDS = {  # the search-time constants of RankingConfig; thresholds are fitted after
     "dense_weight_nl": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
@@ -49,15 +49,21 @@ MIN_GAIN = 0.002
 ABSTAIN_AT_MOST = 0.05  # share of answerable calibration questions a threshold may abstain on
 
 
-def measure(runs, config, mode: str = "hybrid") -> list[list[evaluate.Judged]]:
+Runs = list  # [(name, Searcher, calibration questions)] from search_grid.open_runs
+
+
+def measure(runs: Runs, config: RankingConfig, mode: str = "hybrid") -> list[list[evaluate.Judged]]:
+    """Every run's questions searched with `config` and judged."""
     return [evaluate.run_set(s.with_config(config), qs, mode=mode, k=10) for _, s, qs in runs]
 
 
-def objective(judged_runs) -> float:
+def objective(judged_runs: list[list[evaluate.Judged]]) -> float:
+    """The mean of the runs' MRR@10: each run counts the same, whatever its size."""
     return sum(evaluate.summarise(j)["all"]["mrr@10"] for j in judged_runs) / len(judged_runs)
 
 
-def ascend(runs, config, passes: int):
+def ascend(runs: Runs, config: RankingConfig, passes: int) -> tuple[RankingConfig, float]:
+    """Coordinate ascent over GRIDS from `config`; (the fitted config, its objective)."""
     cache: dict = {}
 
     def value(cfg) -> float:
@@ -82,7 +88,7 @@ def ascend(runs, config, passes: int):
     return config, best
 
 
-def threshold(runs, config, mode: str) -> float:
+def threshold(runs: Runs, config: RankingConfig, mode: str) -> float:
     """Highest t with at most ABSTAIN_AT_MOST of the answerable questions' top scores below t."""
     tops = sorted(j.results[0].score if j.results else 0.0
                   for judged in measure(runs, config, mode) for j in judged if j.question.answerable)

@@ -56,6 +56,7 @@ def open_runs(small: str, extended: str, split: str) -> list[tuple[str, Searcher
 
 
 def describe(judged: list[evaluate.Judged]) -> str:
+    """One line of figures, each with the number of questions behind it."""
     sm = evaluate.summarise(judged)
     a, ab = sm["all"], sm["abstention"]
     n = ab["counts"]

@@ -65,10 +65,12 @@ def test_extended_set_size_and_languages():
 
 
 def test_dev_quotes_are_in_the_bundled_corpus(dev):
+    # the fixture's load_eval_set raises on any quote missing from its document
     assert sum(not q.answerable for q in dev) >= 18
 
 
 def test_extended_quotes_are_in_their_documents(dev_extended):
+    # the fixture's load_eval_set raises on any quote missing from its document
     assert len(dev_extended) >= 140
 
 
@@ -85,4 +87,12 @@ def test_assign_balances_new_rows_and_never_moves_old_ones():
         for answerable in (True, False):
             a, b = (counts[(s, lang, answerable)] for s in SPLITS)
             assert abs(a - b) <= 1, (lang, answerable, a, b)
-    assert assign([dict(r, split=None) for r in rows]) == assign([dict(r, split=None) for r in rows])
+
+
+def test_assign_sends_a_tie_to_heldout_and_fills_the_short_half():
+    rows = [{"id": "a", "lang": "nl", "answers": [1]}]
+    assert assign(rows)[0]["split"] == "heldout"
+    rows = [{"id": "a", "lang": "en", "answers": [], "split": "heldout"},
+            {"id": "b", "lang": "en", "answers": [], "split": "heldout"},
+            {"id": "c", "lang": "en", "answers": []}, {"id": "d", "lang": "nl", "answers": []}]
+    assert [r["split"] for r in assign(rows)] == ["heldout", "heldout", "calibration", "heldout"]

@@ -58,6 +58,7 @@ def run_paths(run: str, modes: tuple[str, ...]) -> dict[str, Path]:
 
 def run(args: argparse.Namespace) -> int:
     from retrieval.cli.index_cmd import ProgressBar, open_searcher
+    from retrieval.errors import EvalSetError
     from retrieval.evaluation import evalset, evaluate, splits
     from retrieval.search.query import check_k
 
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     evalset.raise_if_errors(args.file, errors)
     questions = splits.select(questions, args.split, source=args.file)
     if not questions:
-        evalset.raise_if_errors(args.file, [f"no {args.split} questions in the file"])
+        raise EvalSetError(f"{args.file}: no {args.split} questions in the file")
     searcher = open_searcher(args)
     evalset.raise_if_errors(
         args.file, evalset.check_against_corpus(questions, searcher.document_text, searcher.documents)

@@ -11,8 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from retrieval.errors import EvalSetError
+
+if TYPE_CHECKING:  # evalset imports this module for SPLITS
+    from retrieval.evaluation.evalset import Question
 
 SPLITS = ("calibration", "heldout")
 ALL = "all"
@@ -20,12 +24,13 @@ CHOICES = (*SPLITS, ALL)
 
 
 def check_split(split: str) -> str:
+    """`split` itself when it is one of CHOICES; an EvalSetError (exit 2 in the CLI) otherwise."""
     if split not in CHOICES:
         raise EvalSetError(f"unknown split {split!r}: use calibration, heldout or all")
     return split
 
 
-def select(questions: Sequence, split: str, source: str = "the set") -> list:
+def select(questions: Sequence[Question], split: str, source: str = "the set") -> list[Question]:
     """The questions of one split (all of them for "all"); an error when lines lack the field."""
     if check_split(split) == ALL:
         return list(questions)
@@ -37,7 +42,7 @@ def select(questions: Sequence, split: str, source: str = "the set") -> list:
     return [q for q in questions if q.split == split]
 
 
-def strata(questions: Iterable) -> Counter:
+def strata(questions: Iterable[Question]) -> Counter:
     """Counts per (split, language, answerable): what "balanced" is judged on."""
     return Counter((q.split, q.lang, q.answerable) for q in questions)
 
