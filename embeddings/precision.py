@@ -13,16 +13,21 @@ DTYPES = ("auto", "float32", "bfloat16")
 _NATIVE_BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
 
 
-def cpu_has_native_bf16(cpuinfo: str | os.PathLike = "/proc/cpuinfo") -> bool:
-    """True if the CPU flags include amx_bf16 or avx512_bf16 (False where /proc/cpuinfo is absent)."""
+def cpu_flags(cpuinfo: str | os.PathLike = "/proc/cpuinfo") -> frozenset[str]:
+    """The CPU's feature flags (empty where /proc/cpuinfo is absent)."""
     try:
         with open(cpuinfo, encoding="utf-8", errors="replace") as fh:
             for line in fh:
-                if line.startswith("flags") and _NATIVE_BF16_FLAGS & set(line.split(":", 1)[-1].split()):
-                    return True
+                if line.startswith("flags"):
+                    return frozenset(line.split(":", 1)[-1].split())
     except OSError:
-        return False
-    return False
+        pass
+    return frozenset()
+
+
+def cpu_has_native_bf16(cpuinfo: str | os.PathLike = "/proc/cpuinfo") -> bool:
+    """True if the CPU flags include amx_bf16 or avx512_bf16."""
+    return bool(_NATIVE_BF16_FLAGS & cpu_flags(cpuinfo))
 
 
 def resolve_dtype(dtype: str | None = None, cpuinfo: str | os.PathLike = "/proc/cpuinfo") -> str:

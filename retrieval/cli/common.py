@@ -22,8 +22,14 @@ def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -
         "(env BRONWIJZER_MODEL; default multilingual-e5-small)",
     )
     parser.add_argument(
-        "--dtype", choices=("auto", "float32", "bfloat16"),
-        help="model precision (env BRONWIJZER_DTYPE; default auto: bfloat16 where the CPU has native bf16)",
+        "--encoder", choices=("auto", "torch", "onnx"),
+        help="what embeds passages (env BRONWIJZER_ENCODER; default auto: the approved encoder "
+        "`bronwijzer model` measured fastest here). Questions use the ONNX export whenever there is one",
+    )
+    parser.add_argument(
+        "--dtype", choices=("auto", "float32", "bfloat16", "int8"),
+        help="passage precision (env BRONWIJZER_DTYPE; default auto); torch runs float32|bfloat16, "
+        "onnx float32|int8. An existing index keeps its precision until --rebuild",
     )
 
 
@@ -33,4 +39,5 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         index=getattr(args, "index", None),
         model=getattr(args, "model", None),
         dtype=getattr(args, "dtype", None),
+        encoder=getattr(args, "encoder", None),
     )

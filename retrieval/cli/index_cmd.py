@@ -50,8 +50,8 @@ def open_searcher(args: argparse.Namespace, rebuild: bool = False):
     bar = ProgressBar()
     try:
         searcher = Searcher.open(corpus=[str(c) for c in settings.corpus], index=settings.index,
-                                 model=getattr(args, "model", None), dtype=getattr(args, "dtype", None),
-                                 update=True, rebuild=rebuild, progress=bar)
+                                 model=settings.model, dtype=settings.dtype,
+                                 encoder=settings.encoder, update=True, rebuild=rebuild, progress=bar)
     finally:
         bar.close()
     message = describe(searcher.report)

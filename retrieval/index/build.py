@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import IndexBroken
+from retrieval.index import encoder_record
 from retrieval.index import vectors as embedcache
 from retrieval.index.local import LocalIndex
 from retrieval.index.sync import code_keys, corpus_files, settings_json, sync
@@ -93,8 +94,7 @@ def build(folder: Path, folders: Sequence[Path], embedder, chunk_settings, progr
     began = time.perf_counter()
     folder = Path(folder)
     tmp = folder.parent / f".{folder.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    meta = {"model_id": embedder.model_id, "dimension": int(embedder.dimension),
-            "chunk_settings": settings_json(chunk_settings)}
+    meta = {**encoder_record.record(embedder), "chunk_settings": settings_json(chunk_settings)}
     try:
         ix = LocalIndex.create(tmp, meta)
         try:
@@ -185,14 +185,15 @@ def open_index(folder: Path, folders: Sequence[Path], embedder, chunk_settings, 
     if not update_index:
         recover(folder)
         ix = LocalIndex.open(folder)
-        if ix.meta.get("model_id") != embedder.model_id:
-            built_with = ix.meta.get("model_id")
+        weights = encoder_record.recorded(ix.meta)[0]
+        if weights != getattr(embedder, "weights_id", embedder.model_id):
             ix.close()
-            raise IndexBroken(f"index at {folder} was built with {built_with}, not "
-                              f"{embedder.model_id}; update it with `bronwijzer index`")
+            raise IndexBroken(f"index at {folder} was built with {weights}, not "
+                              f"{embedder.weights_id}; update it with `bronwijzer index`")
         return ix, UpdateReport("fresh", "not checked")
     with writer_lock(folder):  # one writer at a time: the app starting while `bronwijzer index` runs
         recover(folder)
+        embedder = encoder_record.for_index(folder, embedder, rebuild)
         report = _bring_up_to_date(folder, folders, embedder, chunk_settings, rebuild, progress)
         try:
             return LocalIndex.open(folder), report

@@ -104,24 +104,17 @@ def needs_vectors(text: str, question: str, min_words: int = 1) -> bool:
     return best < min_words
 
 
-def highlight_passages(texts: Sequence[str], question: str, embedder=None,
-                       limit: int = 2) -> list[list[Span]]:
-    """best_sentences for several passages at once. Passages that share too few words with the
-    question are matched by meaning instead when an embedder is given: their sentences and the
-    question go to the model in one batch (tens of milliseconds for a page of results)."""
-    vectors: dict[int, tuple] = {}
-    need = [i for i, t in enumerate(texts) if needs_vectors(t, question)] if embedder is not None else []
-    if need:
-        spans = {i: sentence_spans(texts[i]) for i in need}
-        sentences = [texts[i][a:b] for i in need for a, b in spans[i]]
-        if sentences:
-            qvec = embedder.embed_queries([question])[0]
-            svecs = embedder.embed_passages(sentences)
-            at = 0
-            for i in need:
-                vectors[i] = (qvec, svecs[at : at + len(spans[i])])
-                at += len(spans[i])
-    return [best_sentences(t, question, limit, vectors.get(i)) for i, t in enumerate(texts)]
+def highlight_passages(texts: Sequence[str], question: str, limit: int = 2) -> list[list[Span]]:
+    """best_sentences for several passages at once, without a model call. A passage that shares no
+    word with the question (typically an English question over Dutch text) is matched on the
+    question's words in Dutch as well (retrieval.search.glossary); bench/highlights.py measures this
+    against matching sentence vectors."""
+    from retrieval.search import glossary
+
+    dutch = " ".join(glossary.translate(question))
+    widened = f"{question} {dutch}" if dutch else question
+    return [best_sentences(t, widened if dutch and needs_vectors(t, question) else question, limit)
+            for t in texts]
 
 
 # --- the text around a passage -----------------------------------------------------------------------

@@ -70,18 +70,20 @@ class Searcher:
     def open(cls, corpus: Sequence[str | Path] | None = None, index: str | Path | None = None,
              model: str | None = None, dtype: str | None = None, embedder=None, update: bool = True,
              progress: Progress = None, rebuild: bool = False, chunk_settings=None,
-             config: RankingConfig | None = None) -> Searcher:
-        """Load model, index and store once; build or update the index first when `update`."""
+             config: RankingConfig | None = None, encoder: str | None = None) -> Searcher:
+        """Open the index once, building or updating it first when `update`. `encoder`/`dtype` choose
+        how passages are embedded (embeddings.encoders); an up-to-date index loads no passage encoder."""
         from retrieval.config import Settings
         from retrieval.text.chunking import ChunkSettings
 
         if isinstance(corpus, str | Path):
             corpus = [corpus]
-        settings = Settings.resolve([str(c) for c in corpus] if corpus else None, index, model, dtype)
+        folders = [str(c) for c in corpus] if corpus else None
+        settings = Settings.resolve(folders, index, model, dtype, encoder)
         if embedder is None:
             import embeddings
 
-            embedder = embeddings.default_embedder(model, dtype)
+            embedder = embeddings.default_embedder(model, dtype, encoder=encoder)
         loaded, report = open_index(
             settings.index, settings.corpus, embedder, chunk_settings or ChunkSettings(),
             update_index=update, rebuild=rebuild, progress=progress,
