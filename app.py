@@ -10,6 +10,7 @@ in its document. Document text is only ever shown escaped (see retrieval.present
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -212,6 +213,7 @@ def interface_language() -> str:
 
 
 def chat_page() -> None:
+    began = time.perf_counter()
     lang = interface_language()
     t = strings(lang)
     st.title("Bronwijzer")
@@ -225,6 +227,7 @@ def chat_page() -> None:
     sidebar(searcher, t, lang)
     keep_choices()
     prompt = st.chat_input(t["ask"], max_chars=share.MAX_QUESTION_CHARS, key="ask")
+    asked = bool(ss.pending) or prompt is not None
     try:
         if ss.pending:
             question, ss.pending = ss.pending, None
@@ -243,6 +246,9 @@ def chat_page() -> None:
         st.error(md(str(exc)))
         st.stop()
     sync_url(lang)
+    if asked:  # one line per answer in the server log (no question text), read by bench/app.py
+        print(f"bronwijzer: answered in {time.perf_counter() - began:.3f} s "
+              f"(search {ss.history[-1]['seconds']:.3f} s)", file=sys.stderr, flush=True)
 
 
 def main() -> None:

@@ -1,12 +1,19 @@
 """Chat page latency, end to end, on this machine.
 
     .venv/bin/python bench/app.py [--mode auto|browser|apptest] [--runs N] [--screenshot PATH]
+    .venv/bin/python bench/app.py --concurrent 8 [--rounds 3]
 
 browser (default when Chromium, ChromeDriver and selenium are there): a cold `streamlit run app.py`
 process (index already on disk, model not loaded) and headless Chromium; prints the time from starting
 the server to the first answer's citation card being visible, then median/p95 of later answers from
 pressing Enter to the card being visible. apptest: the same in-process with Streamlit's AppTest (no
 server, no browser; labelled as such). Targets (issue 6): first answer <= 10 s, later <= 1 s.
+
+--concurrent N: one warm server, N Chromium sessions; after one warm-up question, all N ask at the
+same moment (repeated --rounds times). Prints the server-side time per question (from the server's
+"answered in" log lines: the whole script run of that answer) and, beside it, each browser's time from
+Enter to its first citation card; the N Chromium processes share the machine's cores with the server.
+Target (issue 13): slowest server-side time <= 2 s.
 """
 
 from __future__ import annotations
@@ -100,6 +107,72 @@ def run_browser(corpus: Path, index: Path, runs: int, screenshot: Path | None, v
     summary("real server + headless Chromium (Enter pressed -> citation card visible)", first, later)
 
 
+def run_concurrent(corpus: Path, index: Path, sessions: int, rounds: int) -> None:
+    import contextlib
+
+    from browser_harness import CHAT_BOX, ask, chrome, streamlit_server
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        log = Path(tmp) / "streamlit.log"
+        url = stack.enter_context(streamlit_server(corpus, index, log))
+        drivers = [stack.enter_context(chrome(Path(tmp) / f"profile-{i}")) for i in range(sessions)]
+        for driver in drivers:
+            driver.get(url)
+            WebDriverWait(driver, 120).until(ec.element_to_be_clickable((By.CSS_SELECTOR, CHAT_BOX)))
+        ask(drivers[0], FIRST, turn=1)  # warm-up: the server loads the model and index once
+        turns = [2] + [1] * (sessions - 1)
+        browser: list[float] = []
+        warm_lines = len(_answer_times(log))
+        for r in range(rounds):
+            browser += _round(drivers, turns, r)
+        time.sleep(1.0)  # the last log lines
+        server = _answer_times(log)[warm_lines:]
+    print(f"\n{sessions} concurrent Chromium sessions x {rounds} rounds (warm server)")
+    if server:
+        runs = [run for run, _search in server]
+        searches = [search for _run, search in server]
+        verdict = "ok" if max(runs) <= 2.0 else "MISSED"
+        print(f"  server-side per question, n={len(runs)}: median {statistics.median(runs):.2f} s, slowest "
+              f"{max(runs):.2f} s (target <= 2 s: {verdict}); of which search median "
+              f"{statistics.median(searches) * 1000:.0f} ms, slowest {max(searches) * 1000:.0f} ms")
+    print(f"  browser Enter -> first card, n={len(browser)}: median {statistics.median(browser):.2f} s, "
+          f"slowest {max(browser):.2f} s ({sessions} Chromium processes share {os.cpu_count()} cores)")
+
+
+def _round(drivers: list, turns: list[int], r: int) -> list[float]:
+    """Every session asks its question at the same moment; each one's time to its first card."""
+    import threading
+
+    from browser_harness import ask
+
+    n = len(drivers)
+    barrier, times = threading.Barrier(n), [0.0] * n
+
+    def one(i: int) -> None:
+        barrier.wait()
+        began = time.perf_counter()
+        ask(drivers[i], LATER[(i + r * n) % len(LATER)], turn=turns[i] + r)
+        times[i] = time.perf_counter() - began
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times
+
+
+def _answer_times(log: Path) -> list[tuple[float, float]]:
+    import re
+
+    pattern = re.compile(r"bronwijzer: answered in ([0-9.]+) s \(search ([0-9.]+) s\)")
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return [(float(a), float(b)) for a, b in pattern.findall(text)]
+
+
 def save_screenshot(driver, path: Path) -> None:
     """The first answer, scrolled so the question and first card are in view."""
     from selenium.webdriver.common.by import By
@@ -141,6 +214,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20, help="later answers to time (default 20)")
     parser.add_argument("--screenshot", type=Path, help="save the first answer as a PNG (browser mode)")
     parser.add_argument("--verbose", action="store_true", help="print every later answer's time")
+    parser.add_argument("--concurrent", type=int, metavar="N", help="N browser sessions asking at once")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --concurrent questions (default 3)")
     args = parser.parse_args()
     corpus, index = settings()
     prepare_index(corpus, index)
@@ -152,7 +227,9 @@ def main() -> int:
         mode = "apptest" if missing else "browser"
         if missing:
             print(f"no real browser ({missing} missing): timing with AppTest instead")
-    if mode == "browser":
+    if args.concurrent:
+        run_concurrent(corpus, index, args.concurrent, args.rounds)
+    elif mode == "browser":
         run_browser(corpus, index, args.runs, args.screenshot, args.verbose)
     else:
         run_apptest(corpus, index, args.runs)
