@@ -160,7 +160,7 @@ def test_interrupted_build_keeps_its_embeddings_for_the_next(tmp_path):
     corpus = write_corpus(tmp_path / "c", docs)
     with pytest.raises(KeyboardInterrupt):
         open_([corpus], tmp_path / "ix", FailsOnSecondBatch())
-    assert not (tmp_path / "ix").exists() and (tmp_path / ".ix.partial-embeddings.npz").is_file()
+    assert not (tmp_path / "ix").exists() and any((tmp_path / ".ix.partial-embeddings").glob("*.npz"))
     fake = FakeEmbedder()
     s = open_([corpus], tmp_path / "ix", fake)
     assert s.report.embedded == sum(fake.calls) == 40 - 32 and s.report.reused == 32
@@ -369,3 +369,29 @@ def importlib_util_is_package(name: str) -> bool:
 
     spec = importlib.util.find_spec(name)
     return bool(spec and spec.submodule_search_locations)
+
+
+def test_streamed_build_writes_each_group_and_keeps_finished_groups(tmp_path, monkeypatch):
+    """Documents are chunked, embedded and written a few at a time; every finished group's vectors are
+    on disk at once (not only when Python sees the interruption), so a killed build loses one group."""
+    from retrieval.index import sync
+
+    monkeypatch.setattr(sync, "GROUP_CHARS", 120)  # about three documents per group
+    docs = {f"d{i:02d}": f"Document {i} over thema {i} en onderwerp {i * 7}." for i in range(12)}
+    corpus = write_corpus(tmp_path / "c", docs)
+
+    class FailsOnFourthCall(FakeEmbedder):
+        def embed_batch(self, texts, prompt_name=None):
+            if len(self.calls) == 3:
+                raise KeyboardInterrupt
+            return super().embed_batch(texts, prompt_name)
+
+    failing = FailsOnFourthCall()
+    with pytest.raises(KeyboardInterrupt):
+        open_([corpus], tmp_path / "ix", failing)
+    assert len(failing.calls) == 3 and 1 < sum(failing.calls) < 12  # several groups, not one batch
+    assert len(list((tmp_path / ".ix.partial-embeddings").glob("*.npz"))) == 3
+    fake = FakeEmbedder()
+    s = open_([corpus], tmp_path / "ix", fake)
+    assert s.report.reused == sum(failing.calls) and s.report.embedded == 12 - sum(failing.calls)
+    assert not (tmp_path / ".ix.partial-embeddings").exists()

@@ -263,6 +263,9 @@ class LocalIndex:
             con.close()
 
     def stored_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by text key, those written by the open transaction included."""
+        if self._depth:
+            return store.stored_vectors(self._wcon, keys)
         con = store.connect(self.path)
         try:
             return store.stored_vectors(con, keys)

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from retrieval.text.tokens import tokenize
 
 Progress = Callable[[str, int, int], None] | None
 Lookup = Callable[[list[str]], dict[str, np.ndarray]]
+GROUP_CHARS = 400_000  # documents written per step: about 400 chunks, a few MB of memory at most
 
 _LOAD_CODE = ("retrieval.ingest.loading", "retrieval.ingest.readers", "retrieval.ingest.metadata",
               "retrieval.ingest.sidecar", "retrieval.ingest.dates", "retrieval.records")
@@ -136,33 +137,48 @@ def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, prog
         if stored_keys.get(doc.doc_id) != keys:
             todo.append((doc, keys))
     deleted = sorted(set(stored_keys) - current)
-    docs, chunks = _prepare(todo, chunk_settings, progress)
-    new_vectors, embedded = _vectors(ix, chunks, embedder, progress, reuse, Path(partials or ix.folder))
-    if progress:
-        progress("Writing index", 0, 1)
     state = {"folders": [str(Path(f).resolve()) for f in folders], "code": codes, "built_ns": built_ns,
              "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built_ns / 1e9))}
-    with ix.transaction():
+    embedded = done = 0
+    with ix.transaction():  # streamed: a few documents are chunked, embedded and written at a time
         if deleted:
             ix.delete_documents(deleted)
-        if docs:
-            ix.upsert_documents(docs, chunks, new_vectors)
-        ix.set_state(files, state, new_generation=bool(deleted or docs))
-    if deleted or docs:
+        for group in _groups(todo, GROUP_CHARS):
+            docs, chunks = _prepare(group, chunk_settings)
+            vectors, count = _vectors(ix, chunks, embedder, reuse, Path(partials or ix.folder), progress)
+            ix.upsert_documents(docs, chunks, vectors)
+            embedded, done = embedded + count, done + len(group)
+            if progress:
+                progress("Indexing documents", done, len(todo))
+        ix.set_state(files, state, new_generation=bool(deleted or todo))
+    if deleted or todo:
         ix.prepare()
     if progress:
         progress("Writing index", 1, 1)
-    return {"written": len(docs) + len(deleted), "embedded": embedded, "skipped": tuple(loaded.skipped)}
+    return {"written": len(todo) + len(deleted), "embedded": embedded, "skipped": tuple(loaded.skipped)}
 
 
-def _prepare(todo, chunk_settings, progress: Progress) -> tuple[list[IndexedDocument], list[IndexedChunk]]:
+def _groups(todo: list, chars: int) -> Iterator[list]:
+    """Consecutive documents of about `chars` characters together (a longer one alone)."""
+    group, size = [], 0
+    for item in todo:
+        group.append(item)
+        size += len(item[0].text)
+        if size >= chars:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _prepare(todo, chunk_settings) -> tuple[list[IndexedDocument], list[IndexedChunk]]:
     """Chunks, lexical tokens and promise flags of the documents to (re)write."""
     from retrieval.promises.detect import promises_in
     from retrieval.text import chunking
 
     docs: list[IndexedDocument] = []
     chunks: list[IndexedChunk] = []
-    for i, (doc, (chunk_key, promise_key)) in enumerate(todo, 1):
+    for doc, (chunk_key, promise_key) in todo:
         found = tuple(replace(p, overdue=False) for p in promises_in(doc))
         spans = [(p.start, p.end) for p in found if p.kind == "promise"]
         docs.append(IndexedDocument(doc, chunk_key, promise_key, found))
@@ -170,13 +186,11 @@ def _prepare(todo, chunk_settings, progress: Progress) -> tuple[list[IndexedDocu
             text = c.embed_text or c.text
             promise = any(s < c.end and c.start < e for s, e in spans)
             chunks.append(IndexedChunk(c, text_key(text), tuple(tokenize(text)), promise))
-        if progress:
-            progress("Chunking", i, len(todo))
     return docs, chunks
 
 
-def _vectors(ix: LocalIndex, chunks: Sequence[IndexedChunk], embedder, progress: Progress,
-             reuse: Lookup | None, partials: Path) -> tuple[dict[str, np.ndarray], int]:
+def _vectors(ix: LocalIndex, chunks: Sequence[IndexedChunk], embedder, reuse: Lookup | None,
+             partials: Path, progress: Progress = None) -> tuple[dict[str, np.ndarray], int]:
     """(vectors to store, how many were embedded): what the index lacks, from `reuse` or the model."""
     texts = {c.vec_key: c.chunk.embed_text or c.chunk.text for c in chunks}
     have = set(ix.stored_vectors(list(texts)))

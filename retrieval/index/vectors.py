@@ -2,7 +2,8 @@
 
 The index stores each vector once under its text's key (`vectors` in index.sqlite), so a chunk
 whose text is unchanged is never embedded again, even when its offsets moved. An interrupted build
-leaves what it embedded in `.<index>.partial-embeddings.npz` beside the index, for the next build.
+leaves what it embedded in `.<index>.partial-embeddings/` beside the index (one file per group of
+passages, written as each group is done), for the next build.
 An index folder of the previous format (`dense.faiss` + `vector_keys.json`) is read once, so the
 first build of this version reuses its vectors instead of embedding the corpus again.
 """
@@ -11,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,31 +59,42 @@ def _embed(todo: dict[str, str], embedder, progress: Progress, sink: dict[str, n
             progress("Embedding", min(done + batch, len(items)), len(items))
 
 
-def _partial_path(folder: Path) -> Path:
-    return folder.parent / f".{folder.name}.partial-embeddings.npz"
+def _partial_dir(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.partial-embeddings"
 
 
 def _save_partial(folder: Path, model_id: str, vectors: dict[str, np.ndarray]) -> None:
-    """Keep embeddings of an interrupted build, so the next build does not redo them."""
+    """Keep a group of fresh embeddings beside the index until the build that made them is done.
+    Each group is its own file, written atomically, so even a killed build keeps what it finished."""
     if not vectors:
         return
     try:
+        target = _partial_dir(folder)
+        target.mkdir(parents=True, exist_ok=True)
         keys = list(vectors)
-        with open(_partial_path(folder), "wb") as f:
-            matrix = np.stack([vectors[k] for k in keys])
-            np.savez(f, model_id=np.array(model_id), keys=np.array(keys), vectors=matrix)
+        name = f"{os.getpid()}-{uuid.uuid4().hex[:12]}.npz"
+        with open(target / f".{name}", "wb") as f:
+            np.savez(f, model_id=np.array(model_id), keys=np.array(keys),
+                     vectors=np.stack([vectors[k] for k in keys]))
+        os.replace(target / f".{name}", target / name)
     except OSError:
         pass
 
 
 def _read_partial(folder: Path, model_id: str) -> dict[str, np.ndarray]:
-    try:
-        with np.load(_partial_path(folder), allow_pickle=False) as data:
-            if str(data["model_id"]) != model_id:
-                return {}
-            return {str(k): v for k, v in zip(data["keys"], data["vectors"], strict=True)}
-    except Exception:  # missing or damaged: nothing to reuse
-        return {}
+    out: dict[str, np.ndarray] = {}
+    for path in sorted(_partial_dir(folder).glob("*.npz")) + [_legacy_partial(folder)]:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if str(data["model_id"]) == model_id:
+                    out.update({str(k): v for k, v in zip(data["keys"], data["vectors"], strict=True)})
+        except Exception:  # missing or damaged: nothing to reuse
+            continue
+    return out
+
+
+def _legacy_partial(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.partial-embeddings.npz"
 
 
 def cached_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
@@ -91,15 +106,16 @@ def cached_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
 def embed_missing(
     folder: Path, todo: dict[str, str], embedder, progress: Progress
 ) -> dict[str, np.ndarray]:
-    """Embed key -> text; on interruption save what was done, then re-raise."""
+    """Embed key -> text and keep the result beside the index (`folder`) until the build is done;
+    on interruption keep what was done, then re-raise."""
     fresh: dict[str, np.ndarray] = {}
     try:
         _embed(todo, embedder, progress, fresh)
-    except BaseException:
-        _save_partial(folder, embedder.model_id, {**_read_partial(folder, embedder.model_id), **fresh})
-        raise
+    finally:
+        _save_partial(folder, embedder.model_id, fresh)
     return fresh
 
 
 def drop_partial(folder: Path) -> None:
-    _partial_path(folder).unlink(missing_ok=True)
+    shutil.rmtree(_partial_dir(folder), ignore_errors=True)
+    _legacy_partial(folder).unlink(missing_ok=True)
