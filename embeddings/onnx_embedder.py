@@ -19,6 +19,7 @@ from embeddings.errors import ModelUnavailable
 from embeddings.onnx_files import FP32, INT8
 
 BATCH_SIZE = 32
+FEW_TEXTS = 4  # up to this many texts (a question or two) run on the one-thread session
 FILES = {"float32": FP32, "int8": INT8}
 
 
@@ -41,7 +42,8 @@ class OnnxEmbedder:
         self.dimension, self.max_tokens = int(dimension), int(max_tokens)
         self.threads = threads or default_threads()
         self._loaded: tuple | None = None
-        self._lock = threading.Lock()
+        self._batch = None
+        self._lock = threading.RLock()
 
     @property
     def model_id(self) -> str:
@@ -49,7 +51,7 @@ class OnnxEmbedder:
 
     # -- loading ---------------------------------------------------------------------------
     def load(self) -> tuple:
-        """(tokenizer, session, prompts, pad id), loaded on first use."""
+        """(tokenizer, session for a few texts, prompts, pad id), loaded on first use."""
         if self._loaded is None:
             with self._lock:
                 if self._loaded is None:
@@ -61,19 +63,13 @@ class OnnxEmbedder:
         return self._loaded is not None
 
     def _load(self) -> tuple:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         try:
             tokenizer = Tokenizer.from_file(str(self.source_folder / "tokenizer.json"))
             tokenizer.no_truncation()  # the window is cut in _padded, so counts stay exact
             tokenizer.no_padding()
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            session = ort.InferenceSession(str(self.folder / FILES[self.dtype]), options,
-                                           providers=["CPUExecutionProvider"])
+            session = self._session(1)
         except Exception as exc:
             raise ModelUnavailable(
                 f"cannot load the ONNX export in {self.folder} ({type(exc).__name__}: {exc}); "
@@ -82,6 +78,29 @@ class OnnxEmbedder:
         prompts = _read_json(self.source_folder / "config_sentence_transformers.json").get("prompts") or {}
         pad = tokenizer.token_to_id("<pad>")
         return tokenizer, session, prompts, 1 if pad is None else pad
+
+    def _session(self, threads: int):
+        """An onnxruntime session on `threads` threads. One thread for questions: a server answers
+        several at once on two cores, and a pool that spins waiting for a busy core costs more than it
+        gains (bench/encode.py, README "Speed"). Batches of passages get all threads."""
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        if threads == 1:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return ort.InferenceSession(str(self.folder / FILES[self.dtype]), options,
+                                    providers=["CPUExecutionProvider"])
+
+    def _batch_session(self):
+        """The all-threads session for passages, loaded on the first large batch."""
+        if self._batch is None:
+            with self._lock:
+                if self._batch is None:
+                    self._batch = self.load()[1] if self.threads == 1 else self._session(self.threads)
+        return self._batch
 
     def prompt(self, prompt_name: str | None) -> str:
         return (self.load()[2].get(prompt_name) or "") if prompt_name else ""
@@ -92,6 +111,8 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         tokenizer, session, _, pad = self.load()
+        if len(texts) > FEW_TEXTS:
+            session = self._batch_session()
         prompt = self.prompt(prompt_name)
         out = []
         for at in range(0, len(texts), BATCH_SIZE):

@@ -63,12 +63,14 @@ def test_queries_go_through_onnx_whatever_embeds_passages(model):
         assert other.weights_id == model.weights_id and other.encoder == "torch"
 
 
-def test_cli_search_imports_neither_torch_nor_sentence_transformers(bundled_index):
+def test_cli_search_and_eval_import_neither_torch_nor_sentence_transformers(bundled_index):
+    where = f"'--corpus', {str(CORPUS)!r}, '--index', {str(bundled_index)!r}"
+    dev = str(ROOT / "eval" / "dev.jsonl")
     code = (
         "import sys, json\n"
         "from retrieval.cli import main\n"
-        f"rc = main(['search', '--json', '--corpus', {str(CORPUS)!r}, '--index', {str(bundled_index)!r},\n"
-        "           'Hoeveel slachtoffers van mensenhandel zijn er gemeld?'])\n"
+        f"rc = main(['search', '--json', {where}, 'Hoeveel slachtoffers van mensenhandel zijn er gemeld?'])\n"
+        f"rc += main(['eval', {dev!r}, '--split', 'heldout', '--json', {where}])\n"
         "heavy = {m.split('.')[0] for m in sys.modules}\n"
         "heavy = sorted(heavy & {'torch', 'sentence_transformers', 'transformers'})\n"
         "print(json.dumps({'rc': rc, 'heavy': heavy}), file=sys.stderr)\n"
