@@ -157,3 +157,22 @@ def test_export_problem_finds_missing_truncated_and_stale_files(tmp_path):
     assert "truncated" in onnx_files.export_problem(out, source)
     (source / "config.json").write_text('{"changed": true}')
     assert onnx_files.export_problem(out, source) == "the model it was exported from changed"
+
+
+def test_model_the_exporter_cannot_handle_falls_back_to_torch_with_one_warning(model, tmp_path, capsys):
+    """A sentence-transformers folder with a Dense layer: `bronwijzer model` says once that it cannot
+    export it, and questions and passages go through torch."""
+    folder = tmp_path / "with-dense"
+    folder.mkdir()
+    for path in model.folder.iterdir():
+        if path.name not in ("modules.json", "bronwijzer-model.json"):
+            (folder / path.name).symlink_to(path)
+    modules = json.loads((model.folder / "modules.json").read_text())
+    modules.insert(2, {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"})
+    (folder / "modules.json").write_text(json.dumps(modules))
+    code = main(["model", "--model", str(folder), "--cache", str(tmp_path / "cache"), "--no-verify"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if "cannot export" in line]
+    assert len(warnings) == 1 and "torch embeds its texts" in warnings[0]
+    assert "queries:    torch (no ONNX export)" in out and "passages:   torch" in out

@@ -74,23 +74,23 @@ def _export(embedder, rebuild: bool) -> dict | None:
     """The ONNX export, written or checked now; None (one warning) where the model cannot be exported."""
     from embeddings import onnx_files
     from embeddings.errors import ModelUnavailable
+    from embeddings.onnx_export import ExportUnsupported
 
     folder = embedder.folder
     if folder is None:
         _say(f"model {embedder.source.name!r} has no local folder to export to ONNX; torch embeds its texts")
         return None
-    damaged = not rebuild and onnx_files.export_problem(embedder.export_folder, folder, deep=True)
-    if damaged and damaged != "not exported yet" and embedder.export_folder.exists():
+    target = embedder.export_folder
+    damaged = None if rebuild or not target.exists() else onnx_files.export_problem(target, folder, deep=True)
+    if damaged:
         _say(f"ONNX export damaged: {damaged}")
     try:
         return embedder.ensure_export(rebuild=rebuild or bool(damaged), say=_say)
-    except ModelUnavailable:
-        raise
     except Exception as exc:  # an architecture the exporter does not handle: torch still works
-        if embedder.source.is_default:
+        cannot_load = isinstance(exc, ModelUnavailable) and not isinstance(exc, ExportUnsupported)
+        if embedder.source.is_default or cannot_load:
             raise
-        _say(f"cannot export {embedder.source.name!r} to ONNX ({type(exc).__name__}: {exc}); "
-             "torch embeds its texts")
+        _say(f"cannot export {embedder.source.name!r} to ONNX ({exc}); torch embeds its texts")
         return None
 
 
