@@ -19,7 +19,10 @@ from embeddings.errors import ModelUnavailable
 from embeddings.onnx_files import FP32, INT8
 
 BATCH_SIZE = 32
-FEW_TEXTS = 4  # up to this many texts (a question or two) run on the one-thread session
+FEW_TEXTS = 4  # up to this many texts (a question or two) are tokenised one by one
+# Threads for questions (0: all, as for passages). Measured on 2 cores (README "Speed"): two spinning
+# threads embed a question in 9.5 ms idle and 21 ms beside a busy core, one thread in 15 and 17 ms.
+QUERY_THREADS = 0
 FILES = {"float32": FP32, "int8": INT8}
 
 
@@ -69,7 +72,7 @@ class OnnxEmbedder:
             tokenizer = Tokenizer.from_file(str(self.source_folder / "tokenizer.json"))
             tokenizer.no_truncation()  # the window is cut in _padded, so counts stay exact
             tokenizer.no_padding()
-            session = self._session(1)
+            session = self._session(QUERY_THREADS or self.threads)
         except Exception as exc:
             raise ModelUnavailable(
                 f"cannot load the ONNX export in {self.folder} ({type(exc).__name__}: {exc}); "
@@ -80,9 +83,7 @@ class OnnxEmbedder:
         return tokenizer, session, prompts, 1 if pad is None else pad
 
     def _session(self, threads: int):
-        """An onnxruntime session on `threads` threads. One thread for questions: a server answers
-        several at once on two cores, and a pool that spins waiting for a busy core costs more than it
-        gains (bench/encode.py, README "Speed"). Batches of passages get all threads."""
+        """An onnxruntime session on `threads` threads (a one-thread session does not spin)."""
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -99,7 +100,8 @@ class OnnxEmbedder:
         if self._batch is None:
             with self._lock:
                 if self._batch is None:
-                    self._batch = self.load()[1] if self.threads == 1 else self._session(self.threads)
+                    same = (QUERY_THREADS or self.threads) == self.threads
+                    self._batch = self.load()[1] if same else self._session(self.threads)
         return self._batch
 
     def prompt(self, prompt_name: str | None) -> str:
@@ -111,12 +113,15 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         tokenizer, session, _, pad = self.load()
-        if len(texts) > FEW_TEXTS:
+        few = len(texts) <= FEW_TEXTS
+        if not few:
             session = self._batch_session()
         prompt = self.prompt(prompt_name)
         out = []
         for at in range(0, len(texts), BATCH_SIZE):
-            encoded = tokenizer.encode_batch([prompt + t for t in texts[at : at + BATCH_SIZE]])
+            part = [prompt + t for t in texts[at : at + BATCH_SIZE]]
+            # encode_batch fans out over a thread pool: worth it for passages, not for one question
+            encoded = [tokenizer.encode(t) for t in part] if few else tokenizer.encode_batch(part)
             ids, mask = self._padded([e.ids for e in encoded], pad)
             out.append(session.run(None, {"input_ids": ids, "attention_mask": mask})[0])
         vectors = np.vstack(out).astype(np.float32, copy=False)

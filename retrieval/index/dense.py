@@ -17,10 +17,14 @@ class DenseIndex:
         # One query at a time: FAISS's OpenMP threads gain nothing on a flat scan of this size and,
         # spinning beside torch's own thread pool, made a 1.4 ms search take 16-800 ms on 2 cores.
         faiss.omp_set_num_threads(1)
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dimension)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dimension)
         self._index = faiss.IndexFlatIP(dimension)
-        if len(self.vectors):
-            self._index.add(self.vectors)
+        if len(vectors):
+            self._index.add(vectors)
+            # FAISS keeps its own copy; read through it rather than holding the vectors twice.
+            self.vectors = faiss.rev_swig_ptr(self._index.get_xb(), vectors.size).reshape(vectors.shape)
+        else:
+            self.vectors = vectors
 
     @property
     def dimension(self) -> int:
