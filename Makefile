@@ -32,7 +32,7 @@ index: model
 
 run: index
 	@echo "Bronwijzer: open http://$(HOST):$(PORT) in your browser (Ctrl+C stops)"
-	$(VENV)/bin/streamlit run app.py --server.headless true --server.address $(HOST) \
+	$(PY) -m ui.serve --server.headless true --server.address $(HOST) \
 		--server.port $(PORT) --browser.gatherUsageStats false
 
 test: model

@@ -168,7 +168,8 @@ def test_model_the_exporter_cannot_handle_falls_back_to_torch_with_one_warning(m
         if path.name not in ("modules.json", "bronwijzer-model.json"):
             (folder / path.name).symlink_to(path)
     modules = json.loads((model.folder / "modules.json").read_text())
-    modules.insert(2, {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"})
+    dense = "sentence_transformers.models.Dense"
+    modules.insert(2, {"idx": 2, "name": "2", "path": "2_Dense", "type": dense})
     (folder / "modules.json").write_text(json.dumps(modules))
     code = main(["model", "--model", str(folder), "--cache", str(tmp_path / "cache"), "--no-verify"])
     out, err = capsys.readouterr()
@@ -176,3 +177,38 @@ def test_model_the_exporter_cannot_handle_falls_back_to_torch_with_one_warning(m
     warnings = [line for line in err.splitlines() if "cannot export" in line]
     assert len(warnings) == 1 and "torch embeds its texts" in warnings[0]
     assert "queries:    torch (no ONNX export)" in out and "passages:   torch" in out
+
+
+class TorchQueries:
+    """The model with questions embedded by torch float32 instead of the ONNX export."""
+
+    def __init__(self, model):
+        self._model, self._torch = model, model.encoder_for(Pair("torch", "float32"))
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    def embed_queries(self, texts):
+        return self._torch.embed_queries(texts)
+
+    def truncate(self, text, prompt_name=None):
+        return self._torch.truncate(text, prompt_name)
+
+
+def test_onnx_and_torch_float32_give_the_same_top_10_for_every_dev_question(model, tmp_path):
+    """The serving-speed issue's acceptance check, in one run: an index built and searched through
+    ONNX float32 answers every dev question with the same ten passages as one built and searched
+    through torch float32."""
+    from retrieval.evaluation.evalset import load_eval_set
+    from retrieval.search.searcher import Searcher
+
+    questions = load_eval_set(ROOT / "eval" / "dev.jsonl")
+    tops = []
+    for encoder, embedder in (("onnx", model.with_pair(Pair("onnx", "float32"))),
+                              ("torch", TorchQueries(model.with_pair(Pair("torch", "float32"))))):
+        s = Searcher.open(corpus=[str(CORPUS)], index=tmp_path / encoder, embedder=embedder)
+        assert (s.manifest["encoder"], s.manifest["dtype"]) == (encoder, "float32")
+        tops.append([[p.chunk_id for p in s.search(q.question, k=10).results] for q in questions])
+        s.close()
+    differ = [q.id for q, a, b in zip(questions, *tops, strict=True) if a != b]
+    assert not differ and len(questions) == 90

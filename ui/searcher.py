@@ -3,23 +3,72 @@ the Toezeggingen page, and moved to the index's newest state before each use."""
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
+
 import streamlit as st
 
 from retrieval.config import Settings
 
 
-@st.cache_resource(show_spinner=False)
-def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto"):
-    """The Searcher, once per server process and settings: the index is built or brought up to date
-    first, and the model is loaded and run once so the first question does not pay for that."""
+def settings_key() -> tuple:
+    """The settings a Searcher is opened with, from the environment (as `Settings.resolve()`)."""
+    settings = Settings.resolve()
+    return (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype,
+            settings.encoder)
+
+
+def open_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto"):
+    """Open the Searcher (building or updating the index first) and run the model once, so the first
+    question does not pay for loading it. Logs the time to the server's stderr."""
     from retrieval.search.searcher import Searcher
 
+    began = time.perf_counter()
     searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, encoder=encoder,
                              update=True)
     if hasattr(searcher.embedder, "load"):
         searcher.embedder.load()
     searcher.search("opvang van slachtoffers", k=1)
+    print(f"bronwijzer: index and model loaded in {time.perf_counter() - began:.2f} s", file=sys.stderr,
+          flush=True)
     return searcher
+
+
+_PRELOAD: dict = {}  # settings key -> (threading.Event, [searcher or exception]), filled by preload()
+_PRELOAD_LOCK = threading.Lock()
+
+
+def preload() -> None:
+    """Open the Searcher for the environment's settings now (ui/serve.py calls this in a thread as the
+    server starts), so the first browser finds it ready. load_searcher takes it over."""
+    key = settings_key()
+    with _PRELOAD_LOCK:
+        if key in _PRELOAD:
+            return
+        done, box = _PRELOAD[key] = (threading.Event(), [])
+    try:
+        box.append(open_searcher(*key))
+    except BaseException as exc:  # handed to the page, which shows it
+        box.append(exc)
+    finally:
+        done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto"):
+    """The Searcher, once per server process and settings: the preloaded one if the server started
+    loading it, else opened now."""
+    key = (corpus, index, model, dtype, encoder)
+    with _PRELOAD_LOCK:
+        started = _PRELOAD.pop(key, None)
+    if started is not None:
+        done, box = started
+        done.wait()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+    return open_searcher(*key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,9 +80,7 @@ def _opened() -> set:
 def get_searcher(t: dict[str, str]):
     """The Searcher for the current settings; the first time, with a status line about the index
     (strings `t`: loading, index_updated, index_fresh, skipped)."""
-    settings = Settings.resolve()
-    key = (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype,
-           settings.encoder)
+    key = settings_key()
     if key in _opened():
         searcher = load_searcher(*key)
         searcher.refresh()  # `bronwijzer index` may have updated the index since the last question
