@@ -167,8 +167,7 @@ def phase_add(args) -> dict:
     process_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     embedder = embeddings.default_embedder(None, args.dtype, encoder=args.encoder)
-    if hasattr(embedder, "load"):
-        embedder.load()  # model load: importing the encoder library plus loading the weights
+    embedder.embed_passages(["opwarmen"])  # load the passage encoder: import its library, read the weights
     load_seconds = time.perf_counter() - t0
     (extra / f"nrm_2026-03-04_P9999D02_brief-benchmark-opvang-{tag}.txt").write_text(
         NEW_LETTER.replace("Zeeland", "Drenthe"), "utf-8")

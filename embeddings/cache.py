@@ -173,12 +173,23 @@ def ensure_default_model(
 
 def _remove_leftovers(folder: Path) -> None:
     """Delete temporary folders of builds that died; safe because we hold the build lock."""
-    for stale in folder.parent.glob(f".{folder.name}.*-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+    for kind in ("building", "old"):  # not the ONNX export's own temporary folders (".<name>.onnx.…")
+        for stale in folder.parent.glob(f".{folder.name}.{kind}-*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
 
 
-def _apply_umask(folder: Path) -> None:
+def replace_folder(new: Path, folder: Path) -> None:
+    """Move `new` into place of `folder`: the old one is renamed away, the new one in, and only then
+    the old one deleted, so the gap in which neither is there is two renames long."""
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(new, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def apply_umask(folder: Path) -> None:
     """mkdtemp (and safetensors) create private files; a cache shared by users wants the usual modes."""
     umask = os.umask(0)
     os.umask(umask)
@@ -202,12 +213,8 @@ def _build_into(folder: Path, say: Progress) -> None:
         write_model_folder(weights, tmp)
         del weights
         _write_marker(tmp, src, time.monotonic() - started)
-        _apply_umask(tmp)
-        if folder.exists():
-            old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-            os.replace(folder, old)
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp, folder)
+        apply_umask(tmp)
+        replace_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

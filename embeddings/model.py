@@ -34,7 +34,7 @@ class ModelEmbedder:
         self.weights_id = source.model_id
         self.choice = encoders.check_choice(encoder, dtype)
         self._cache_dir = cache_dir
-        self._shared = _shared if _shared is not None else {"encoders": {}, "lock": threading.Lock()}
+        self._shared = _shared if _shared is not None else {"encoders": {}, "lock": threading.RLock()}
         self._pair: Pair | None = None
 
     # -- identity --------------------------------------------------------------------------
@@ -51,8 +51,8 @@ class ModelEmbedder:
     def pair(self) -> Pair:
         """The passage encoder and precision this embedder stands for."""
         if self._pair is None:
-            self._pair = encoders.resolve(*self.choice, self.weights_id, self.export() is not None,
-                                          self._cache_dir)
+            approved = self.onnx_approved()
+            self._pair = encoders.resolve(*self.choice, self.weights_id, approved, self._cache_dir)
         return self._pair
 
     @property
@@ -104,9 +104,14 @@ class ModelEmbedder:
         key = ("export", self.weights_id)
         if key not in self._shared:
             folder, target = self.folder, self.export_folder
-            ok = folder is not None and folder.is_dir() and onnx_files.export_problem(target, folder) is None
+            ok = folder is not None and folder.is_dir() and \
+                onnx_files.export_problem(target, folder, self.weights_id) is None
             self._shared[key] = onnx_files.read_marker(target) if ok else None
         return self._shared[key]
+
+    def onnx_approved(self) -> bool:
+        """ONNX float32 may embed passages only as the same encoder as torch float32 (checked to 1e-5)."""
+        return bool((self.export() or {}).get("float32_interchangeable"))
 
     def forget_export(self) -> None:
         """Look at the disk again (after `bronwijzer model` wrote or removed an export)."""
@@ -135,8 +140,10 @@ class ModelEmbedder:
                                    + ("" if self.source.is_default else f" --model {self.source.name}") + "`")
         from embeddings.onnx_embedder import OnnxEmbedder
 
+        marker = self.export()  # the shape the export was checked with
         return OnnxEmbedder(self.export_folder, self.folder, pair.dtype, self.weights_id,
-                            self.source.dimension or 0, self.source.max_tokens or 512)
+                            marker.get("dimension") or self.source.dimension,
+                            marker.get("max_tokens") or self.source.max_tokens or 512)
 
     def _passage(self):
         return self.encoder_for(self.pair)
@@ -144,9 +151,11 @@ class ModelEmbedder:
     def query_encoder(self):
         """ONNX float32 when exported and verified; else the passage encoder, with one warning."""
         marker = self.export()
-        if marker is None and self.source.is_default and "ensured" not in self._shared:
-            self._shared["ensured"] = True
-            self.ensure_export()  # the default model is built, and exported, on first use
+        if marker is None and self.source.is_default:
+            with self._shared["lock"]:
+                if "ensured" not in self._shared:
+                    self.ensure_export()  # the default model is built, and exported, on first use
+                    self._shared["ensured"] = True
             marker = self.export()
         check = ((marker or {}).get("checks_against_torch_float32") or {}).get("float32") or {}
         if check.get("min_cosine", 0.0) >= MIN_QUERY_COSINE and check.get("token_counts_equal"):

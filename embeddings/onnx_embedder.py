@@ -20,15 +20,16 @@ from embeddings.onnx_files import FP32, INT8
 
 BATCH_SIZE = 32
 FEW_TEXTS = 4  # up to this many texts (a question or two) are tokenised one by one
-# Threads for questions (0: all, as for passages). Measured on 2 cores (README "Speed"): two spinning
-# threads embed a question in 9.5 ms idle and 21 ms beside a busy core, one thread in 15 and 17 ms.
-QUERY_THREADS = 0
+# Threads for questions. Measured on 2 cores (README "Speed"): two spinning threads embed a question in
+# 9.5 ms idle and 21 ms beside a busy core, one thread in 15 and 17 ms; more threads gain little on one
+# short text and a server answers several questions at once.
+QUERY_THREADS = 2
 FILES = {"float32": FP32, "int8": INT8}
 
 
 def default_threads() -> int:
-    """At most two: the machines this serves have two cores, and more threads only contend."""
-    return max(1, min(2, os.cpu_count() or 1))
+    """Every core, for batches of passages."""
+    return max(1, os.cpu_count() or 1)
 
 
 class OnnxEmbedder:
@@ -72,7 +73,7 @@ class OnnxEmbedder:
             tokenizer = Tokenizer.from_file(str(self.source_folder / "tokenizer.json"))
             tokenizer.no_truncation()  # the window is cut in _padded, so counts stay exact
             tokenizer.no_padding()
-            session = self._session(QUERY_THREADS or self.threads)
+            session = self._session(min(QUERY_THREADS, self.threads))
         except Exception as exc:
             raise ModelUnavailable(
                 f"cannot load the ONNX export in {self.folder} ({type(exc).__name__}: {exc}); "
@@ -100,7 +101,7 @@ class OnnxEmbedder:
         if self._batch is None:
             with self._lock:
                 if self._batch is None:
-                    same = (QUERY_THREADS or self.threads) == self.threads
+                    same = min(QUERY_THREADS, self.threads) == self.threads
                     self._batch = self.load()[1] if same else self._session(self.threads)
         return self._batch
 

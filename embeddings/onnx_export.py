@@ -10,7 +10,6 @@ encoder as torch float32 only if every vector component agrees within 1e-5 on th
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -34,6 +33,10 @@ Progress = Callable[[str], None]
 
 class ExportUnsupported(ModelUnavailable):
     """The model has modules the exporter does not reproduce (e.g. a Dense layer)."""
+
+
+class ExportFailed(ModelUnavailable):
+    """Exporting failed for another reason (disk full, an operator the exporter cannot write)."""
 
 
 def pooling_mode(source_folder: Path) -> str:
@@ -135,40 +138,40 @@ def export(source, torch_embedder, target: Path, say: Progress, make_onnx: Calla
         fp32 = checks["float32"]
         marker = {
             "export_version": EXPORT_VERSION, "weights_id": source.model_id, "opset": OPSET,
+            "dimension": int(torch_embedder.dimension), "max_tokens": int(torch_embedder.max_tokens),
             "source": source_stamp(source_folder), "checks_against_torch_float32": checks,
             "float32_interchangeable": fp32["max_abs_diff"] <= TOLERANCE and fp32["token_counts_equal"],
             "tolerance": TOLERANCE, "seconds": round(time.monotonic() - started, 1),
             "files": {p.name: [p.stat().st_size, cache.sha256_file(p)] for p in sorted(tmp.iterdir())},
         }
         (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        _replace(tmp, target)
+        cache.apply_umask(tmp)
+        cache.replace_folder(tmp, target)
+    except ModelUnavailable:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except (OSError, RuntimeError, ValueError) as exc:  # disk full, exporter or quantiser failures
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportFailed(f"cannot export {source.name!r} to ONNX in {target.parent} "
+                           f"({type(exc).__name__}: {exc})") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return marker
 
 
-def _replace(tmp: Path, target: Path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    for path in [tmp, *tmp.iterdir()]:
-        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        os.replace(target, old)
-        shutil.rmtree(old, ignore_errors=True)
-    os.replace(tmp, target)
-
-
 def ensure_export(source, torch_embedder, target: Path, say: Progress, make_onnx: Callable,
                   rebuild: bool = False) -> dict:
     """The export's marker, exporting first (under the cache's build lock) if missing or stale."""
     source_folder = Path(source.load_from)
-    if not rebuild and export_problem(target, source_folder) is None:
+    if not rebuild and export_problem(target, source_folder, source.model_id) is None:
         return json.loads((target / MARKER).read_text(encoding="utf-8"))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportFailed(f"cannot create {target.parent} for the ONNX export: {exc}") from exc
     with cache.build_lock(target.parent, target.name):
-        problem = export_problem(target, source_folder)
+        problem = export_problem(target, source_folder, source.model_id)
         if problem is None and not rebuild:
             return json.loads((target / MARKER).read_text(encoding="utf-8"))
         for stale in target.parent.glob(f".{target.name}.*-*"):

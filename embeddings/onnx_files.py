@@ -46,8 +46,9 @@ def read_marker(folder: Path) -> dict | None:
         return None
 
 
-def export_problem(folder: Path, source_folder: Path, deep: bool = False) -> str | None:
-    """Why `folder` is not a complete export of `source_folder`, or None if it is."""
+def export_problem(folder: Path, source_folder: Path, weights_id: str | None = None,
+                   deep: bool = False) -> str | None:
+    """Why `folder` is not a complete export of `source_folder` (with these weights), or None if it is."""
     folder = Path(folder)
     if not folder.is_dir():
         return "not exported yet"
@@ -56,8 +57,9 @@ def export_problem(folder: Path, source_folder: Path, deep: bool = False) -> str
         return f"marker {MARKER} missing or unreadable (interrupted export?)"
     if marker.get("export_version") != EXPORT_VERSION:
         return "exported by another version of the exporter"
-    if marker.get("source") != source_stamp(source_folder):
-        return "the model it was exported from changed"
+    if marker.get("source") != source_stamp(source_folder) or \
+            (weights_id is not None and marker.get("weights_id") != weights_id):
+        return "out of date: the model it was exported from changed"
     for name, (size, digest) in marker.get("files", {}).items():
         path = folder / name
         if not path.is_file():

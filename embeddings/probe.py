@@ -37,7 +37,7 @@ def run_probe(embedder, say) -> dict[Pair, float]:
     texts = probe_texts()
     rates: dict[Pair, float] = {}
     for pair in (Pair(*p) for p in APPROVED):
-        if pair.encoder == "onnx" and embedder.export() is None:
+        if pair.encoder == "onnx" and not embedder.onnx_approved():
             continue
         rates[pair] = rate(embedder.encoder_for(pair), texts)
         say(f"probe: {pair} embeds {rates[pair]:.1f} passages/s")

@@ -152,11 +152,12 @@ def test_export_problem_finds_missing_truncated_and_stale_files(tmp_path):
     assert "marker" in onnx_files.export_problem(out, source)
     (out / onnx_files.MARKER).write_text(json.dumps(marker))
     assert onnx_files.export_problem(out, source) is None
+    assert "out of date" in onnx_files.export_problem(out, source, "other-weights")
     assert "corrupt" in onnx_files.export_problem(out, source, deep=True)
     (out / onnx_files.FP32).write_bytes(b"x" * 99)
     assert "truncated" in onnx_files.export_problem(out, source)
     (source / "config.json").write_text('{"changed": true}')
-    assert onnx_files.export_problem(out, source) == "the model it was exported from changed"
+    assert onnx_files.export_problem(out, source) == "out of date: the model it was exported from changed"
 
 
 def test_model_the_exporter_cannot_handle_falls_back_to_torch_with_one_warning(model, tmp_path, capsys):
@@ -212,3 +213,34 @@ def test_onnx_and_torch_float32_give_the_same_top_10_for_every_dev_question(mode
         s.close()
     differ = [q.id for q, a, b in zip(questions, *tops, strict=True) if a != b]
     assert not differ and len(questions) == 90
+
+
+def test_legacy_manifests_explicit_onnx_and_a_missing_export_keep_an_index_fresh(model, tmp_path):
+    """An index from before the encoder record, `--encoder onnx` on a float32 index, and an ONNX-built
+    index whose export has gone missing all open as up to date: their vectors are torch float32's."""
+    import sqlite3
+
+    from embeddings.model import ModelEmbedder
+    from retrieval.search.searcher import Searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("De minister zegt toe de Kamer voor de zomer te informeren over opvang.\n")
+    index = tmp_path / "ix"
+
+    def opened(embedder) -> str:
+        s = Searcher.open(corpus=[str(corpus)], index=index, embedder=embedder)
+        s.close()
+        return s.report.action
+
+    assert opened(model.with_pair(Pair("onnx", "float32"))) == "rebuilt"
+    assert _manifest(str(index))["model_id"] == f"{model.weights_id}/float32"
+    without_export = ModelEmbedder(model.source)
+    without_export._shared[("export", model.weights_id)] = None  # as if the export were deleted
+    assert opened(without_export) == "fresh"
+    con = sqlite3.connect(index / "index.sqlite")
+    with con:
+        con.execute("DELETE FROM meta WHERE key IN ('weights_id', 'encoder', 'dtype')")
+    con.close()
+    assert opened(model) == "fresh"  # legacy: read as torch float32
+    assert opened(model.with_pair(Pair("onnx", "float32"))) == "fresh"  # explicit onnx, same vectors

@@ -47,11 +47,12 @@ def run(args: argparse.Namespace) -> int:
         from embeddings.probe import run_probe
 
         run_probe(embedder, _say)
+    probed = encoders.stored_choice(embedder.weights_id, args.cache) is not None
     info = embeddings.describe_model(embedder)
     queries = "onnx float32" if marker else "torch (no ONNX export)"
     print(f"model id:   {info.weights_id}")
     print(f"passages:   {info.encoder} {info.dtype}"
-          + (" (probed fastest of the approved pairs)" if not embedder.explicit else ""))
+          + (" (probed fastest of the approved pairs)" if probed and not embedder.explicit else ""))
     print(f"queries:    {queries}")
     print(f"dimension:  {info.dimension}")
     print(f"dtype:      {info.dtype}")
@@ -73,22 +74,22 @@ def run(args: argparse.Namespace) -> int:
 def _export(embedder, rebuild: bool) -> dict | None:
     """The ONNX export, written or checked now; None (one warning) where the model cannot be exported."""
     from embeddings import onnx_files
-    from embeddings.errors import ModelUnavailable
-    from embeddings.onnx_export import ExportUnsupported
+    from embeddings.onnx_export import ExportFailed, ExportUnsupported
 
     folder = embedder.folder
     if folder is None:
         _say(f"model {embedder.source.name!r} has no local folder to export to ONNX; torch embeds its texts")
         return None
     target = embedder.export_folder
-    damaged = None if rebuild or not target.exists() else onnx_files.export_problem(target, folder, deep=True)
-    if damaged:
-        _say(f"ONNX export damaged: {damaged}")
+    problem = None
+    if not rebuild and target.exists():
+        problem = onnx_files.export_problem(target, folder, embedder.weights_id, deep=True)
+    if problem:
+        _say(f"ONNX export to be written again: {problem}")
     try:
-        return embedder.ensure_export(rebuild=rebuild or bool(damaged), say=_say)
-    except Exception as exc:  # an architecture the exporter does not handle: torch still works
-        cannot_load = isinstance(exc, ModelUnavailable) and not isinstance(exc, ExportUnsupported)
-        if embedder.source.is_default or cannot_load:
+        return embedder.ensure_export(rebuild=rebuild or bool(problem), say=_say)
+    except (ExportUnsupported, ExportFailed) as exc:  # e.g. a Dense layer: torch still works
+        if embedder.source.is_default:
             raise
         _say(f"cannot export {embedder.source.name!r} to ONNX ({exc}); torch embeds its texts")
         return None

@@ -21,7 +21,8 @@ class DenseIndex:
         self._index = faiss.IndexFlatIP(dimension)
         if len(vectors):
             self._index.add(vectors)
-            # FAISS keeps its own copy; read through it rather than holding the vectors twice.
+            # FAISS keeps its own copy; read through it rather than holding the vectors twice. The view
+            # is only valid while self._index lives: never hand it out beyond this object.
             self.vectors = faiss.rev_swig_ptr(self._index.get_xb(), vectors.size).reshape(vectors.shape)
         else:
             self.vectors = vectors

@@ -60,7 +60,11 @@ def for_index(folder: Path, embedder, rebuild: bool):
         return embedder  # another model: the index is rebuilt anyway
     wanted_encoder, wanted_dtype = embedder.choice
     if wanted_encoder in ("auto", encoder) and wanted_dtype in ("auto", dtype):
-        return embedder.with_pair(Pair(encoder, dtype))
+        adopted = embedder.with_pair(Pair(encoder, dtype))
+        if adopted.model_id != meta.get("model_id") and (encoder, dtype) == ("onnx", "float32"):
+            # Built by a verified export that is now missing or stale: its vectors are torch float32's.
+            adopted = embedder.with_pair(Pair("torch", "float32"))
+        return adopted
     if embedder.model_id == meta.get("model_id"):
         return embedder  # e.g. onnx float32 on a torch float32 index: verified to be the same vectors
     raise EncoderConflict(f"index built with {encoder} {dtype}; use --rebuild to change "

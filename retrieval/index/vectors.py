@@ -73,10 +73,14 @@ def _save_partial(folder: Path, model_id: str, vectors: dict[str, np.ndarray]) -
         target.mkdir(parents=True, exist_ok=True)
         keys = list(vectors)
         name = f"{os.getpid()}-{uuid.uuid4().hex[:12]}.npz"
-        with open(target / f".{name}", "wb") as f:
-            np.savez(f, model_id=np.array(model_id), keys=np.array(keys),
-                     vectors=np.stack([vectors[k] for k in keys]))
-        os.replace(target / f".{name}", target / name)
+        tmp = target / f"{name}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                np.savez(f, model_id=np.array(model_id), keys=np.array(keys),
+                         vectors=np.stack([vectors[k] for k in keys]))
+            os.replace(tmp, target / name)
+        finally:
+            tmp.unlink(missing_ok=True)
     except OSError:
         pass
 
