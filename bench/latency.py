@@ -139,9 +139,10 @@ def main() -> int:
 
 def cold_start(env: dict, question: str, runs: int) -> int:
     """Time fresh `bronwijzer search` processes to their answer; report memory and heavy imports."""
-    code = ("import resource, sys; from retrieval.cli import main; rc = main(sys.argv[1:]); "
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over execve, so it would report this parent's memory.
+    code = ("import sys; from retrieval.cli import main; rc = main(sys.argv[1:]); "
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'sentence_transformers'}); "
-            "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024; "
+            "peak = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) // 1024; "
             "print(f'{peak} MB;', ','.join(heavy) or 'none', file=sys.stderr); sys.exit(rc)")
     cold, reports = [], []
     for _ in range(runs):

@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/scale.py [--corpus DIR]... [--encoder E] [--dtype D]
         [--limit-docs N] [--eval FILE]... [--index DIR] [--json OUT]
 
-Each phase runs in its own process, so peak memory is measured per phase (ru_maxrss):
+Each phase runs in its own process, so peak memory is measured per phase (VmHWM):
   1. build   the index from scratch in a temporary folder: seconds, chunks, chunks/s, size on disk;
   2. serve   open it without updating, then every dev question in every mode: p50/p95/max latency
              and the evaluation figures (MRR@10, Recall@1/5/10, abstention) per set and mode;
@@ -63,8 +63,13 @@ Pagina 1 van 1
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far: VmHWM (ru_maxrss would carry the parent's peak
+    over execve on Linux), else ru_maxrss."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return int(fh.read().split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def rss_mb() -> float:
