@@ -30,3 +30,14 @@ class Embedder(Protocol):
     def count_tokens(self, text: str, prompt_name: str | None = None) -> int: ...
 
     def truncate(self, text: str, prompt_name: str | None = None) -> tuple[str, bool]: ...
+
+
+def longest_fitting_prefix(text: str, ends: list[int], budget: int, fits) -> str:
+    """The longest prefix `text[:n]` that `fits` (a token-count check), trying the cut after each of
+    the first `budget` tokens (`ends`: their character ends in `text`), longest first. Re-tokenising a
+    prefix can split its last word differently, hence the steps back. Offsets stay exact."""
+    for kept in range(budget, 0, -1):
+        cut = text[: max(ends[kept - 1], 0)]
+        if fits(cut):
+            return cut
+    return ""

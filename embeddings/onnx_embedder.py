@@ -8,13 +8,14 @@ here, exactly as sentence-transformers does them. Loads lazily and once; thread-
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from embeddings.base import longest_fitting_prefix
+from embeddings.cache import read_json
 from embeddings.errors import ModelUnavailable
 from embeddings.onnx_files import FP32, INT8
 
@@ -79,7 +80,8 @@ class OnnxEmbedder:
                 f"cannot load the ONNX export in {self.folder} ({type(exc).__name__}: {exc}); "
                 "run `bronwijzer model` to export it again"
             ) from exc
-        prompts = _read_json(self.source_folder / "config_sentence_transformers.json").get("prompts") or {}
+        config = read_json(self.source_folder / "config_sentence_transformers.json") or {}
+        prompts = config.get("prompts") or {}
         pad = tokenizer.token_to_id("<pad>")
         return tokenizer, session, prompts, 1 if pad is None else pad
 
@@ -160,15 +162,7 @@ class OnnxEmbedder:
         if len(enc.ids) <= budget:
             return text, False
         ends = [end - len(prompt) for _start, end in enc.offsets]
-        for kept in range(budget, 0, -1):
-            cut = text[: max(ends[kept - 1], 0)]
-            if self.count_tokens(cut, prompt_name) <= self.max_tokens:
-                return cut, True
-        return "", True
+        cut = longest_fitting_prefix(text, ends, budget,
+                                     lambda prefix: self.count_tokens(prefix, prompt_name) <= self.max_tokens)
+        return cut, True
 
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}

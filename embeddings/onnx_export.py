@@ -21,7 +21,15 @@ import numpy as np
 
 from embeddings import cache
 from embeddings.errors import ModelUnavailable
-from embeddings.onnx_files import EXPORT_VERSION, FP32, INT8, MARKER, export_problem, source_stamp
+from embeddings.onnx_files import (
+    EXPORT_VERSION,
+    FP32,
+    INT8,
+    MARKER,
+    export_problem,
+    read_marker,
+    source_stamp,
+)
 from embeddings.verify import SAMPLE_PASSAGES, SAMPLE_QUESTIONS
 
 TOLERANCE = 1e-5  # per vector component, float32 ONNX against float32 torch
@@ -142,7 +150,7 @@ def export(source, torch_embedder, target: Path, say: Progress, make_onnx: Calla
             "source": source_stamp(source_folder), "checks_against_torch_float32": checks,
             "float32_interchangeable": fp32["max_abs_diff"] <= TOLERANCE and fp32["token_counts_equal"],
             "tolerance": TOLERANCE, "seconds": round(time.monotonic() - started, 1),
-            "files": {p.name: [p.stat().st_size, cache.sha256_file(p)] for p in sorted(tmp.iterdir())},
+            "files": cache.file_records(tmp),
         }
         (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         cache.apply_umask(tmp)
@@ -165,7 +173,7 @@ def ensure_export(source, torch_embedder, target: Path, say: Progress, make_onnx
     """The export's marker, exporting first (under the cache's build lock) if missing or stale."""
     source_folder = Path(source.load_from)
     if not rebuild and export_problem(target, source_folder, source.model_id) is None:
-        return json.loads((target / MARKER).read_text(encoding="utf-8"))
+        return read_marker(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -173,7 +181,7 @@ def ensure_export(source, torch_embedder, target: Path, say: Progress, make_onnx
     with cache.build_lock(target.parent, target.name):
         problem = export_problem(target, source_folder, source.model_id)
         if problem is None and not rebuild:
-            return json.loads((target / MARKER).read_text(encoding="utf-8"))
+            return read_marker(target)
         for stale in target.parent.glob(f".{target.name}.*-*"):
             shutil.rmtree(stale, ignore_errors=True)
         say(f"writing the ONNX export to {target} ({'rebuild requested' if rebuild else problem})")

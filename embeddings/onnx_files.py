@@ -8,7 +8,6 @@ another model's goes to `<cache>/onnx/<name>-<hash>/`. A folder counts only when
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from embeddings import cache
@@ -40,10 +39,7 @@ def source_stamp(source_folder: Path) -> dict[str, list[int]]:
 
 
 def read_marker(folder: Path) -> dict | None:
-    try:
-        return json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return cache.read_json(Path(folder) / MARKER)
 
 
 def export_problem(folder: Path, source_folder: Path, weights_id: str | None = None,
@@ -60,12 +56,4 @@ def export_problem(folder: Path, source_folder: Path, weights_id: str | None = N
     if marker.get("source") != source_stamp(source_folder) or \
             (weights_id is not None and marker.get("weights_id") != weights_id):
         return "out of date: the model it was exported from changed"
-    for name, (size, digest) in marker.get("files", {}).items():
-        path = folder / name
-        if not path.is_file():
-            return f"file {name} is missing"
-        if path.stat().st_size != size:
-            return f"file {name} has {path.stat().st_size} bytes, expected {size} (truncated or corrupt)"
-        if deep and cache.sha256_file(path) != digest:
-            return f"file {name} is corrupt (sha256 differs from the export)"
-    return None
+    return cache.files_problem(folder, marker.get("files", {}), deep, "export")

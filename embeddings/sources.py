@@ -6,7 +6,6 @@ message that says what was tried and how to fix it. Nothing here ever contacts a
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,15 +68,8 @@ def _folder_source(name: str, folder: Path) -> ModelSource:
 
 def _read_shape(folder: Path) -> tuple[int | None, int | None]:
     """Dimension and window from a sentence-transformers folder's small config files, if present."""
-
-    def read(name: str) -> dict:
-        try:
-            return json.loads((folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    dimension = read("1_Pooling/config.json").get("word_embedding_dimension")
-    max_tokens = read("sentence_bert_config.json").get("max_seq_length")
+    dimension = (cache.read_json(folder / "1_Pooling/config.json") or {}).get("word_embedding_dimension")
+    max_tokens = (cache.read_json(folder / "sentence_bert_config.json") or {}).get("max_seq_length")
     return dimension, max_tokens
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings import cache
+from embeddings.base import longest_fitting_prefix
 from embeddings.errors import ModelUnavailable
 from embeddings.sources import ModelSource, go_offline
 
@@ -165,9 +166,6 @@ class SentenceTransformerEmbedder:
         if len(enc["input_ids"]) <= budget:
             return text, False
         ends = [end - len(prompt) for _start, end in enc["offset_mapping"]]
-        # Re-tokenising a prefix can split its last word differently; step back until it fits.
-        for kept in range(budget, 0, -1):
-            cut = text[: max(ends[kept - 1], 0)]
-            if self.count_tokens(cut, prompt_name) <= self.max_tokens:
-                return cut, True
-        return "", True
+        cut = longest_fitting_prefix(text, ends, budget,
+                                     lambda prefix: self.count_tokens(prefix, prompt_name) <= self.max_tokens)
+        return cut, True
