@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE = 1
 export HF_DATASETS_OFFLINE = 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS = false
 
-.PHONY: install model index run test lint bench bench-scale browser clean
+.PHONY: install model index run test lint bench bench-scale bench-milvus milvus browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ run: index
 	$(PY) -m ui.serve --server.headless true --server.address $(HOST) \
 		--server.port $(PORT) --browser.gatherUsageStats false
 
+# A Milvus Lite server on 127.0.0.1:19530 in the foreground, for several processes at once (Ctrl+C stops):
+# bronwijzer index|search --engine milvus --milvus-uri http://127.0.0.1:19530
+MILVUS_DB      ?= .bronwijzer/milvus-server.db
+MILVUS_ADDRESS ?= 127.0.0.1:19530
+milvus: install
+	$(PY) -m retrieval.index.milvus.serve --db $(MILVUS_DB) --address $(MILVUS_ADDRESS)
+
 test: model
 	$(PY) -m pytest -q
 
@@ -48,6 +55,9 @@ bench: model
 bench-scale: model
 	$(PY) -m pytest -q -m scale
 	$(PY) bench/scale.py
+
+bench-milvus: model
+	$(PY) bench/milvus.py
 
 # Debian's Chromium and ChromeDriver for the real-browser test (needs root or sudo).
 browser:

@@ -7,7 +7,7 @@ catches both: `except (BronwijzerError, EmbeddingError)`. Both are importable fr
 
 from embeddings.errors import EmbeddingError, ModelUnavailable
 
-__all__ = ["BronwijzerError", "CorpusError", "EmbeddingError", "EvalSetError", "IndexBroken",
+__all__ = ["BronwijzerError", "CorpusError", "EmbeddingError", "EngineError", "EvalSetError", "IndexBroken",
            "ModelUnavailable", "QueryError"]
 
 
@@ -33,3 +33,7 @@ class EvalSetError(BronwijzerError):
 
 class EncoderConflict(BronwijzerError):
     """An explicit --encoder/--dtype differs from what built the index (`--rebuild` changes it)."""
+
+
+class EngineError(BronwijzerError):
+    """A search engine (Milvus) cannot be reached or used as configured: one line says what to do."""

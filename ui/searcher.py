@@ -16,17 +16,19 @@ def settings_key() -> tuple:
     """The settings a Searcher is opened with, from the environment (as `Settings.resolve()`)."""
     settings = Settings.resolve()
     return (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype,
-            settings.encoder)
+            settings.encoder, settings.engine, settings.milvus_uri, settings.collection)
 
 
-def open_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto"):
-    """Open the Searcher (building or updating the index first) and run the model once, so the first
-    question does not pay for loading it. Logs the time to the server's stderr."""
+def open_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto",
+                  engine: str = "local", milvus_uri: str | None = None, collection: str | None = None):
+    """Open the Searcher (on the local engine, building or updating the index first; on Milvus, as
+    the indexer left it) and run the model once, so the first question does not pay for loading it.
+    Logs the time to the server's stderr."""
     from retrieval.search.searcher import Searcher
 
     began = time.perf_counter()
     searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, encoder=encoder,
-                             update=True)
+                             engine=engine, milvus_uri=milvus_uri, collection=collection)
     if hasattr(searcher.embedder, "load"):
         searcher.embedder.load()
     searcher.search("opvang van slachtoffers", k=1)
@@ -56,10 +58,11 @@ def preload() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto"):
+def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto",
+                  engine: str = "local", milvus_uri: str | None = None, collection: str | None = None):
     """The Searcher, once per server process and settings: the preloaded one if the server started
     loading it, else opened now."""
-    key = (corpus, index, model, dtype, encoder)
+    key = (corpus, index, model, dtype, encoder, engine, milvus_uri, collection)
     with _PRELOAD_LOCK:
         started = _PRELOAD.pop(key, None)
     if started is not None:

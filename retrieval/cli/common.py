@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from retrieval.config import Settings
+from retrieval.config import ENGINES, Settings
 
 
 def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -> None:
@@ -15,6 +15,22 @@ def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -
         )
         parser.add_argument(
             "--index", metavar="DIR", help="index folder (env BRONWIJZER_INDEX; default ./.bronwijzer/index)"
+        )
+        parser.add_argument(
+            "--engine", choices=ENGINES,
+            help="where the index lives (env BRONWIJZER_ENGINE; default local): local, an index folder; "
+            "milvus, a Milvus Lite file or a Milvus server (see --milvus-uri)",
+        )
+        parser.add_argument(
+            "--milvus-uri", metavar="URI",
+            help="with --engine milvus: a Milvus Lite file (a path ending in .db) or http://host:19530 "
+            "(env BRONWIJZER_MILVUS_URI; default .bronwijzer/milvus.db); the token comes from env "
+            "BRONWIJZER_MILVUS_TOKEN",
+        )
+        parser.add_argument(
+            "--collection", metavar="NAME",
+            help="with --engine milvus: the collection "
+            "(env BRONWIJZER_MILVUS_COLLECTION; default bronwijzer)",
         )
     parser.add_argument(
         "--model", metavar="NAME_OR_DIR",
@@ -40,4 +56,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         model=getattr(args, "model", None),
         dtype=getattr(args, "dtype", None),
         encoder=getattr(args, "encoder", None),
+        engine=getattr(args, "engine", None),
+        milvus_uri=getattr(args, "milvus_uri", None),
+        collection=getattr(args, "collection", None),
     )

@@ -42,16 +42,23 @@ def describe(report) -> str:
             f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.1f} s")
 
 
-def open_searcher(args: argparse.Namespace, rebuild: bool = False):
-    """Open the Searcher for CLI settings, updating the index with a progress bar on stderr."""
+def open_searcher(args: argparse.Namespace, rebuild: bool = False, index: bool = False):
+    """Open the Searcher for CLI settings, updating the index with a progress bar on stderr. On
+    Milvus only `index` (the `bronwijzer index` command) writes; other commands read."""
     from retrieval.search.searcher import Searcher
 
     settings = settings_from_args(args)
+    if settings.engine == "milvus" and getattr(args, "index", None):
+        use = "only lends its vectors to the Milvus build" if index or rebuild else "is ignored"
+        print(f"bronwijzer: note: --index {use} with --engine milvus (the index lives in Milvus)",
+              file=sys.stderr)
     bar = ProgressBar()
     try:
         searcher = Searcher.open(corpus=[str(c) for c in settings.corpus], index=settings.index,
-                                 model=settings.model, dtype=settings.dtype,
-                                 encoder=settings.encoder, update=True, rebuild=rebuild, progress=bar)
+                                 model=settings.model, dtype=settings.dtype, encoder=settings.encoder,
+                                 update=True if index or rebuild else None, rebuild=rebuild, progress=bar,
+                                 engine=settings.engine, milvus_uri=settings.milvus_uri,
+                                 collection=settings.collection)
     finally:
         bar.close()
     message = describe(searcher.report)
@@ -76,9 +83,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    searcher = open_searcher(args, rebuild=args.rebuild)
+    searcher = open_searcher(args, rebuild=args.rebuild, index=True)
     if searcher.report is not None and searcher.report.action == "fresh":
         m = searcher.manifest
         print(f"bronwijzer: index up to date: {m.get('documents')} documents, {m.get('chunks')} chunks "
-              f"({searcher.folder})", file=sys.stderr)
+              f"({searcher.location})", file=sys.stderr)
     return 0

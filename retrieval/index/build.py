@@ -50,6 +50,13 @@ def plan(folder: Path, folders: Sequence[Path], model_id: str, dimension: int, s
         meta, files, _ = ix.corpus_state()
     finally:
         ix.close()
+    return judge(meta, files, folders, model_id, dimension, settings)
+
+
+def judge(meta: dict, files: dict, folders: Sequence[Path], model_id: str, dimension: int, settings: dict
+          ) -> tuple[str, str]:
+    """("fresh" | "update" | "rebuild", reason) for an index's manifest and files against this corpus
+    (any engine)."""
     if meta.get("model_id") != model_id or meta.get("dimension") != dimension:
         return "rebuild", f"model changed ({meta.get('model_id')} -> {model_id})"
     if meta.get("chunk_settings") != settings:

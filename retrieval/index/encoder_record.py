@@ -44,7 +44,6 @@ def for_index(folder: Path, embedder, rebuild: bool):
     precision when the user left them on auto. Raises EncoderConflict for a different explicit one."""
     if rebuild or not hasattr(embedder, "with_pair"):
         return embedder
-    from embeddings.encoders import Pair
     from retrieval.index.local import LocalIndex
 
     try:
@@ -55,6 +54,15 @@ def for_index(folder: Path, embedder, rebuild: bool):
         meta = dict(ix.meta)
     finally:
         ix.close()
+    return for_meta(meta, embedder)
+
+
+def for_meta(meta: dict, embedder):
+    """The embedder to add passages to an index with this manifest (see for_index; any engine)."""
+    if not hasattr(embedder, "with_pair"):
+        return embedder
+    from embeddings.encoders import Pair
+
     weights, encoder, dtype = recorded(meta)
     if weights != embedder.weights_id or encoder is None:
         return embedder  # another model: the index is rebuilt anyway

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.errors import QueryError
-from retrieval.index.build import Progress, UpdateReport, open_index
+from retrieval.index.build import Progress, UpdateReport
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.ingest.dates import period_end
 from retrieval.promises import detect as promises
@@ -68,26 +68,25 @@ class Searcher:
 
     @classmethod
     def open(cls, corpus: Sequence[str | Path] | None = None, index: str | Path | None = None,
-             model: str | None = None, dtype: str | None = None, embedder=None, update: bool = True,
+             model: str | None = None, dtype: str | None = None, embedder=None, update: bool | None = None,
              progress: Progress = None, rebuild: bool = False, chunk_settings=None,
-             config: RankingConfig | None = None, encoder: str | None = None) -> Searcher:
-        """Open the index once, building or updating it first when `update`. `encoder`/`dtype` choose
-        how passages are embedded (embeddings.encoders); an up-to-date index loads no passage encoder."""
+             config: RankingConfig | None = None, encoder: str | None = None, engine: str | None = None,
+             milvus_uri: str | None = None, collection: str | None = None) -> Searcher:
+        """Open the index once. `engine` "local" (default; env BRONWIJZER_ENGINE) builds or updates
+        the index folder first unless `update=False`; "milvus" opens the collection at `milvus_uri` as
+        the indexer left it, and only indexes when `update=True` (`bronwijzer index` does). `encoder`
+        and `dtype` choose how passages are embedded (embeddings.encoders); an up-to-date index loads
+        no passage encoder."""
         from retrieval.config import Settings
+        from retrieval.search.opening import open_engine
         from retrieval.text.chunking import ChunkSettings
 
         if isinstance(corpus, str | Path):
             corpus = [corpus]
         folders = [str(c) for c in corpus] if corpus else None
-        settings = Settings.resolve(folders, index, model, dtype, encoder)
-        if embedder is None:
-            import embeddings
-
-            embedder = embeddings.default_embedder(model, dtype, encoder=encoder)
-        loaded, report = open_index(
-            settings.index, settings.corpus, embedder, chunk_settings or ChunkSettings(),
-            update_index=update, rebuild=rebuild, progress=progress,
-        )
+        settings = Settings.resolve(folders, index, model, dtype, encoder, engine, milvus_uri, collection)
+        loaded, report, embedder = open_engine(settings, embedder, chunk_settings or ChunkSettings(), update,
+                                               rebuild, progress)
         return cls(loaded, embedder, report, config)
 
     @property
@@ -97,6 +96,12 @@ class Searcher:
     @property
     def folder(self) -> Path:
         return self._index.folder
+
+    @property
+    def location(self) -> str:
+        """Where the index lives, for messages: its folder, or the Milvus collection and URI."""
+        where = getattr(self._index, "where", None)
+        return where.describe() if where is not None else str(self._index.folder)
 
     @property
     def manifest(self) -> dict:

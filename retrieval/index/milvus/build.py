@@ -1,0 +1,174 @@
+"""Keeping a Milvus index up to date with the corpus (the indexer), and opening it for search.
+
+The indexer (`bronwijzer index --engine milvus`) is the only writer. Changed documents are
+written in place in the live version, each one safely (retrieval.index.milvus.writer), and readers
+refresh to the new generation. A full build (first build, `--rebuild`) writes a new version beside
+the live one, then switches the meta collection's pointer to it, then drops the old version: an
+interrupted build leaves the old version answering, and its leftovers are dropped by the next one.
+A collection built with another model or chunking is never rebuilt behind a team's back: that
+takes `--rebuild`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from retrieval.errors import IndexBroken
+from retrieval.index import encoder_record
+from retrieval.index import vectors as embedcache
+from retrieval.index.build import Progress, UpdateReport, judge, writer_lock
+from retrieval.index.milvus import meta, schema
+from retrieval.index.milvus.connect import Target, connect
+from retrieval.index.milvus.engine import MilvusIndex
+from retrieval.index.milvus.writer import MilvusWriter
+from retrieval.index.sync import settings_json, sync
+
+
+def check(manifest: dict, embedder, chunk_settings, where: Target) -> None:
+    """IndexBroken in one line when the index was built with another model or other chunk settings."""
+    weights = encoder_record.recorded(manifest)[0]
+    ours = getattr(embedder, "weights_id", embedder.model_id)
+    fix = "rebuild it with `bronwijzer index --engine milvus --rebuild`"
+    if weights != ours or manifest.get("dimension") != int(embedder.dimension):
+        raise IndexBroken(f"{where.describe()} was built with model {weights}, not {ours}; {fix}")
+    if manifest.get("chunk_settings") != settings_json(chunk_settings):
+        raise IndexBroken(f"{where.describe()} was built with other chunk settings; {fix}")
+
+
+def open_for_search(where: Target, embedder, chunk_settings) -> MilvusIndex:
+    """The live version, checked against the model and chunking this searcher uses; never indexes."""
+    ix = MilvusIndex.open(where)
+    try:
+        check(ix.meta, embedder, chunk_settings, where)
+    except IndexBroken:
+        ix.close()
+        raise
+    return ix
+
+
+def dense_index_choice(explicit: str | None, manifest: dict) -> str:
+    """FLAT unless asked (env BRONWIJZER_MILVUS_DENSE_INDEX); a rebuild keeps the live choice."""
+    choice = (explicit or os.environ.get("BRONWIJZER_MILVUS_DENSE_INDEX") or manifest.get("dense_index")
+              or "FLAT").upper()
+    if choice not in schema.DENSE_INDEXES:
+        raise IndexBroken(f"unknown dense index {choice!r}: use one of {', '.join(schema.DENSE_INDEXES)}")
+    return choice
+
+
+def index_milvus(where: Target, folders: Sequence[Path], embedder, chunk_settings, rebuild: bool = False,
+                 progress: Progress = None, dense_index: str | None = None, nlist: int = 128,
+                 local_index: Path | None = None) -> UpdateReport:
+    """Bring the Milvus index at `where` up to date with the corpus folders."""
+    began = time.perf_counter()
+    client = connect(where, create=True)
+    work = where.work_folder()
+    try:
+        with writer_lock(work):
+            meta.ensure(client, where.collection)
+            state = meta.state(client, where.collection)
+            live = int(state["live"]) if state else None
+            manifest = meta.manifest(client, where.collection, live) if live is not None else {}
+            if live is not None and not rebuild:
+                check(manifest, embedder, chunk_settings, where)
+                embedder = encoder_record.for_meta(manifest, embedder)
+                files = meta.files(client, where.collection, live)
+                status, reason = judge(manifest, files, folders, embedder.model_id, int(embedder.dimension),
+                                       settings_json(chunk_settings))
+            else:
+                status, reason = "rebuild", "rebuild requested" if rebuild else "no index yet"
+            if status == "fresh":
+                return UpdateReport("fresh", reason, int(manifest.get("documents", 0)),
+                                    int(manifest.get("chunks", 0)))
+            reuse = _reuse(client, where, live, manifest, embedder.model_id, local_index)
+            if status == "update":
+                writer = MilvusWriter(client, where, live, live=True)
+                done = sync(writer, folders, embedder, chunk_settings, progress, reuse, partials=work)
+                action = "updated" if done["written"] else "fresh"
+            else:
+                choice = dense_index_choice(dense_index, manifest)
+                done = _rebuild(client, where, state, folders, embedder, chunk_settings, progress, reuse,
+                                choice, nlist)
+                action = "rebuilt"
+            embedcache.drop_partial(work)
+            now = meta.state(client, where.collection)
+            counts = meta.manifest(client, where.collection, int(now["live"]))
+    finally:
+        client.close()
+    chunks = int(counts.get("chunks", 0))
+    return UpdateReport(action, reason, int(counts.get("documents", 0)), chunks, done["embedded"],
+                        chunks - done["embedded"], done["skipped"], time.perf_counter() - began)
+
+
+def _versions(client, collection: str) -> set[int]:
+    found = (schema.version_of(name, collection) for name in client.list_collections())
+    return {v for v in found if v is not None}
+
+
+def _rebuild(client, where: Target, state: dict, folders, embedder, chunk_settings, progress, reuse,
+             dense_index: str, nlist: int) -> dict:
+    """Write a complete new version, switch the pointer to it, then drop the old one."""
+    name, live = where.collection, state.get("live")
+    for old in _versions(client, name) - {live}:  # leftovers of interrupted builds
+        schema.drop_version(client, name, old)
+        meta.drop_version(client, name, old)
+    version = max(_versions(client, name) | {int(live or 0)}) + 1
+    schema.create_version(client, name, version, int(embedder.dimension), dense_index, nlist)
+    meta.set_manifest(client, name, version, {
+        **encoder_record.record(embedder), "chunk_settings": settings_json(chunk_settings),
+        "dense_index": dense_index, "nlist": int(nlist), "version": version})
+    done = sync(MilvusWriter(client, where, version, live=False), folders, embedder, chunk_settings, progress,
+                reuse, partials=where.work_folder())
+    meta.set_state(client, name, version, int(state.get("generation", 0)) + 1)  # the switch
+    if live is not None:
+        schema.drop_version(client, name, int(live))
+        meta.drop_version(client, name, int(live))
+    return done
+
+
+def _reuse(client, where: Target, live: int | None, manifest: dict, model_id: str, local_index: Path | None):
+    """A lookup of vectors that need no embedding: an interrupted run's, the live version's (same
+    model), and a local index's built with the same model (so both engines hold the same vectors)."""
+    cached = embedcache.cached_vectors(where.work_folder(), model_id)
+    sources = []
+    if live is not None and manifest.get("model_id") == model_id:
+        sources.append(MilvusWriter(client, where, live, live=True).stored_vectors)
+    local = _local_lookup(local_index, model_id)
+    if local is not None:
+        sources.append(local)
+
+    def lookup(keys: list[str]) -> dict:
+        found = {k: cached[k] for k in keys if k in cached}
+        for source in sources:
+            rest = [k for k in keys if k not in found]
+            if rest:
+                found.update(source(rest))
+        return found
+
+    return lookup
+
+
+def _local_lookup(folder: Path | None, model_id: str):
+    if folder is None or not (Path(folder) / "index.sqlite").is_file():
+        return None
+    from retrieval.index.local import LocalIndex
+
+    try:
+        ix = LocalIndex(Path(folder))
+    except IndexBroken:
+        return None
+    same = ix.meta.get("model_id") == model_id
+    ix.close()
+    if not same:
+        return None
+
+    def lookup(keys: list[str]) -> dict:
+        local = LocalIndex(Path(folder))
+        try:
+            return local.stored_vectors(keys)
+        finally:
+            local.close()
+
+    return lookup

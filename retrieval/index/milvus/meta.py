@@ -1,0 +1,93 @@
+"""The meta collection: which version is live, each version's manifest, and its corpus files.
+
+Rows are (key, JSON value):
+- `state`: {"format", "live": version, "generation"}; the pointer readers resolve. A full build
+  switches it last, so until then the old version answers (Milvus Lite has no aliases);
+- `manifest/<v>`: what built version v (model weights, encoder, precision, chunk settings, code
+  keys, corpus folders, counts), as the local index's meta table holds it;
+- `files/<v>/<sha1 of path>`: one corpus file with its sha256, for staleness checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from retrieval.index.milvus.rows import quoted
+from retrieval.index.milvus.schema import FORMAT, create_meta, meta_name, placeholder_rows
+
+
+def ensure(client, collection: str) -> None:
+    if not client.has_collection(meta_name(collection)):
+        create_meta(client, collection)
+
+
+def _get(client, collection: str, keys: list[str]) -> dict[str, object]:
+    if not client.has_collection(meta_name(collection)):
+        return {}
+    rows = client.query(meta_name(collection), filter=f"key in {quoted(keys)}",
+                        output_fields=["key", "value"])
+    return {r["key"]: json.loads(r["value"]) for r in rows}
+
+
+def _put(client, collection: str, values: dict[str, object]) -> None:
+    rows = [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in values.items()]
+    for i in range(0, len(rows), 500):
+        client.upsert(meta_name(collection), placeholder_rows(rows[i : i + 500]))
+
+
+def state(client, collection: str) -> dict:
+    """{"format", "live", "generation"}, or {} when the collection has never been built."""
+    found = _get(client, collection, ["state"]).get("state")
+    return found if isinstance(found, dict) else {}
+
+
+def set_state(client, collection: str, live: int, generation: int) -> None:
+    _put(client, collection, {"state": {"format": FORMAT, "live": int(live), "generation": int(generation)}})
+
+
+def manifest(client, collection: str, version: int) -> dict:
+    found = _get(client, collection, [f"manifest/{version}"]).get(f"manifest/{version}")
+    return found if isinstance(found, dict) else {}
+
+
+def set_manifest(client, collection: str, version: int, values: dict) -> None:
+    _put(client, collection, {f"manifest/{version}": values})
+
+
+def files(client, collection: str, version: int) -> dict[str, dict]:
+    """path -> {sha256, size, mtime_ns, doc_id} of the corpus files version `version` was built from."""
+    if not client.has_collection(meta_name(collection)):
+        return {}
+    out: dict[str, dict] = {}
+    it = client.query_iterator(meta_name(collection), batch_size=1000, filter=f'key like "files/{version}/%"',
+                               output_fields=["value"])
+    try:
+        while batch := it.next():
+            for row in batch:
+                entry = json.loads(row["value"])
+                out[entry.pop("path")] = entry
+    finally:
+        it.close()
+    return out
+
+
+def set_files(client, collection: str, version: int, found: dict[str, dict]) -> None:
+    """Record the corpus files of a version, replacing what was recorded."""
+    old = files(client, collection, version)
+    gone = [_file_key(version, p) for p in old if p not in found]
+    for i in range(0, len(gone), 500):
+        client.delete(meta_name(collection), filter=f"key in {quoted(gone[i : i + 500])}")
+    _put(client, collection, {_file_key(version, p): {"path": p, **f} for p, f in found.items()
+                              if old.get(p) != f})
+
+
+def drop_version(client, collection: str, version: int) -> None:
+    """Forget a version's manifest and files (its collections are dropped by the caller)."""
+    if client.has_collection(meta_name(collection)):
+        client.delete(meta_name(collection), filter=f'key like "files/{version}/%"')
+        client.delete(meta_name(collection), filter=f"key in {quoted([f'manifest/{version}'])}")
+
+
+def _file_key(version: int, path: str) -> str:
+    return f"files/{version}/{hashlib.sha1(path.encode('utf-8')).hexdigest()}"

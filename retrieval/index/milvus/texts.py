@@ -1,0 +1,100 @@
+"""Reading documents back from a Milvus version: metadata, texts in pieces, promises.
+
+Only rows of the document version a reader knows (its `doc_key`) are read, so a text is never
+pieced together from two versions of a document.
+"""
+
+from __future__ import annotations
+
+from retrieval.index.milvus.rows import doc_info, joined, promises_of, quoted
+from retrieval.index.seam import DocInfo
+from retrieval.records import Document, Metadata
+
+QUERY_LIMIT = 16_384
+_PIECE_FIELDS = ["doc_id", "doc_key", "field", "seq", "piece_start", "piece_end", "body"]
+
+
+def query_all(client, collection: str, expr: str, fields: list[str]) -> list[dict]:
+    """Every row matching `expr`: one query when they fit in Milvus's 16,384-row query limit, else
+    an iterator (slower to start: a few milliseconds)."""
+    rows = client.query(collection, filter=expr, output_fields=fields, limit=QUERY_LIMIT)
+    if len(rows) < QUERY_LIMIT:
+        return list(rows)
+    out: list[dict] = []
+    it = client.query_iterator(collection, batch_size=2000, filter=expr, output_fields=fields)
+    try:
+        while batch := it.next():
+            out.extend(batch)
+    finally:
+        it.close()
+    return out
+
+
+def _lit(value: str) -> str:
+    return quoted([value])[1:-1]
+
+
+def read_documents(client, parts: dict[str, str]) -> tuple[dict[str, DocInfo], dict[str, str]]:
+    """({doc_id: DocInfo} in doc id order, {doc_id: doc_key}) of a version."""
+    rows = query_all(client, parts["docs"], "chunks >= 0", ["doc_id", "doc_key", "path", "chunks"])
+    keys = {r["doc_id"]: r["doc_key"] for r in rows}
+    small: dict[tuple[str, str], list[dict]] = {}
+    for piece in query_all(client, parts["texts"], 'field in ["meta", "pages"]', _PIECE_FIELDS):
+        if keys.get(piece["doc_id"]) == piece["doc_key"]:
+            small.setdefault((piece["doc_id"], piece["field"]), []).append(piece)
+    docs = {}
+    for r in sorted(rows, key=lambda r: r["doc_id"]):
+        d = r["doc_id"]
+        docs[d] = doc_info(r, joined(small.get((d, "meta"), [])), joined(small.get((d, "pages"), [])))
+    return docs, keys
+
+
+def read_text(client, parts: dict[str, str], doc_id: str, doc_key: str, start: int | None = None,
+              end: int | None = None) -> str:
+    """A document's text, or text[start:end] from only the pieces that hold it."""
+    expr = f'doc_id == {_lit(doc_id)} and doc_key == {_lit(doc_key)} and field == "text"'
+    if start is not None:
+        if end <= start:
+            return ""
+        expr += f" and piece_start < {int(end)} and piece_end > {int(start)}"
+    pieces = query_all(client, parts["texts"], expr, _PIECE_FIELDS)
+    if not pieces:
+        raise KeyError(doc_id)
+    pieces.sort(key=lambda p: p["seq"])
+    text = "".join(p["body"] for p in pieces)
+    if start is None:
+        return text
+    first = pieces[0]["piece_start"]
+    return text[start - first : end - first]
+
+
+def full_documents(client, parts: dict[str, str], docs: dict[str, DocInfo], keys: dict[str, str]
+                   ) -> list[Document]:
+    """Every document with its text (records.Document), in doc id order."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for piece in query_all(client, parts["texts"], 'field in ["text", "meta", "pages"]', _PIECE_FIELDS):
+        if keys.get(piece["doc_id"]) == piece["doc_key"]:
+            grouped.setdefault((piece["doc_id"], piece["field"]), []).append(piece)
+    import json
+
+    out = []
+    for doc_id, info in docs.items():
+        fields = json.loads(joined(grouped.get((doc_id, "meta"), [])) or "{}")
+        known = {k: v for k, v in fields.items() if k in Metadata.__dataclass_fields__}
+        pages = tuple(json.loads(joined(grouped.get((doc_id, "pages"), [])) or "[]"))
+        out.append(Document(doc_id, info.path, joined(grouped.get((doc_id, "text"), [])), Metadata(**known),
+                            pages))
+    return out
+
+
+def read_promises(client, parts: dict[str, str], keys: dict[str, str]) -> list:
+    """Every promise and request, by document then position."""
+    grouped: dict[str, list[dict]] = {}
+    for piece in query_all(client, parts["texts"], 'field == "promises"', _PIECE_FIELDS):
+        if keys.get(piece["doc_id"]) == piece["doc_key"]:
+            grouped.setdefault(piece["doc_id"], []).append(piece)
+    return [p for doc_id in sorted(grouped) for p in promises_of(joined(grouped[doc_id]))]
+
+
+def doc_filter(doc_ids: list[str]) -> str:
+    return f"doc_id in {quoted(doc_ids)}"
