@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
                   **milvus_phases.PHASES}
         print(json.dumps(phases[args.phase](args)))
         return 0
+    import milvus_phases
     from milvus_phases import cpu_flags, report
 
     print(f"CPU flags: {cpu_flags() or '(none of amx, avx512_bf16, avx512_vnni)'}; {os.cpu_count()} cores")

@@ -48,6 +48,7 @@ def make(n_chunks: int, seed: int = 7, lexical: bool = True, n_queries: int = 20
     (the 1M dense-only run)."""
     rng = np.random.default_rng(seed)
     vocab = vocabulary(rng)
+    words = np.array(vocab)
     weights = 1.0 / np.arange(1, len(vocab) + 1)
     weights /= weights.sum()
     centres = rng.standard_normal((max(8, n_chunks // 250), DIM)).astype(np.float32)
@@ -56,8 +57,11 @@ def make(n_chunks: int, seed: int = 7, lexical: bool = True, n_queries: int = 20
     for d in range(0, n_chunks, CHUNKS_PER_DOC):
         count = min(CHUNKS_PER_DOC, n_chunks - d)
         doc_id = f"syn{d // CHUNKS_PER_DOC:06d}"
-        texts = [" ".join(rng.choice(vocab, WORDS_PER_CHUNK, p=weights)) if lexical else f"c{i}"
-                 for i in range(count)]
+        if lexical:
+            drawn = rng.choice(len(vocab), size=(count, WORDS_PER_CHUNK), p=weights)
+            texts = [" ".join(words[drawn[i]]) for i in range(count)]
+        else:
+            texts = [f"c{i}" for i in range(count)]
         text = "\n".join(texts)
         year = 2015 + (d // CHUNKS_PER_DOC) % 10
         meta = Metadata(title=doc_id, date=f"{year}-06-01", date_precision="day", date_source="metadata",

@@ -222,8 +222,8 @@ class LocalIndex:
     def document_text(self, doc_id: str) -> str:
         return store.read_text(self._con, self._lock, doc_id)
 
-    def text_slice(self, doc_id: str, start: int, end: int) -> str:
-        return store.read_text(self._con, self._lock, doc_id, start, end)
+    def text_slices(self, spans: Sequence[tuple[str, int, int]]) -> list[str]:
+        return [store.read_text(self._con, self._lock, d, s, e) for d, s, e in spans]
 
     def full_documents(self):
         """Every document with its text (records.Document), in doc id order."""

@@ -149,8 +149,9 @@ class ChunkIndex(Protocol):
     def document_text(self, doc_id: str) -> str:
         """A document's full text: every passage is document_text(doc_id)[start:end]."""
 
-    def text_slice(self, doc_id: str, start: int, end: int) -> str:
-        """document_text(doc_id)[start:end] without reading the whole text."""
+    def text_slices(self, spans: Sequence[tuple[str, int, int]]) -> list[str]:
+        """document_text(doc_id)[start:end] for each (doc_id, start, end), without reading whole texts
+        (one request for all of a response's passages on an engine across a network)."""
 
     def full_documents(self) -> list[Document]:
         """Every document with its text, in doc id order (for features that read whole texts)."""

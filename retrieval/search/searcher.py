@@ -164,7 +164,7 @@ class Searcher:
         lang = language.detect(question)
         q = _Query(qvec, self._tokens(ix, question, mode, lang, cfg), lang,
                    promises.is_promise_question(question), cfg)
-        q.bound = ix.lexical_bound(q.tokens) if q.tokens else 0.0
+        q.bound = ix.lexical_bound(q.tokens) if q.tokens and mode != "dense" else 0.0
         tiebreak = None
         if mode == "dense":
             hits = ix.dense_top(qvec, depth, flt)
@@ -185,7 +185,9 @@ class Searcher:
         if numbered:
             candidates = self._number_first(ix, numbered, question, candidates, mode, q)
         chosen = fusion.select(candidates, k)
-        results = tuple(self._passage(v, rank, *choice) for rank, choice in enumerate(chosen, 1))
+        texts = ix.text_slices([(c.doc_id, s, e) for c, _, s, e in chosen])
+        results = tuple(self._passage(v, rank, *choice, text)
+                        for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
         threshold = cfg.threshold(mode)
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
@@ -273,12 +275,13 @@ class Searcher:
         )
 
     @staticmethod
-    def _passage(v: _View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int) -> Passage:
+    def _passage(v: _View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int, text: str
+                 ) -> Passage:
         d = v.documents[chunk.doc_id]
         meta = {f.name: getattr(d, f.name) for f in fields(Metadata)}
         return Passage(
             **{**meta, "source": d.source or d.path}, rank=rank, doc_id=d.doc_id, chunk_id=chunk.chunk_id,
-            heading=chunk.heading, page=chunk.page, text=v.index.text_slice(d.doc_id, start, end),
+            heading=chunk.heading, page=chunk.page, text=text,
             start=start, end=end, score=round(float(score), 6), kind=chunk.kind,
         )
 

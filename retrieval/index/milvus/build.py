@@ -121,11 +121,26 @@ def _rebuild(client, where: Target, state: dict, folders, embedder, chunk_settin
         "dense_index": dense_index, "nlist": int(nlist), "version": version})
     done = sync(MilvusWriter(client, where, version, live=False), folders, embedder, chunk_settings, progress,
                 reuse, partials=where.work_folder())
+    settle(client, schema.names(name, version).values())
     meta.set_state(client, name, version, int(state.get("generation", 0)) + 1)  # the switch
     if live is not None:
         schema.drop_version(client, name, int(live))
         meta.drop_version(client, name, int(live))
     return done
+
+
+def settle(client, collections, timeout: float = 1800.0) -> None:
+    """Flush the new version and wait until a server has indexed every row, so the first searches
+    after the switch do not scan unindexed segments. (Milvus Lite reports no pending rows.)"""
+    deadline = time.monotonic() + timeout
+    for name in collections:
+        client.flush(name)
+        for index in client.list_indexes(name):
+            while time.monotonic() < deadline:
+                info = client.describe_index(name, index) or {}
+                if not int(info.get("pending_index_rows", 0) or 0):
+                    break
+                time.sleep(1.0)
 
 
 def _reuse(client, where: Target, live: int | None, manifest: dict, model_id: str, local_index: Path | None):

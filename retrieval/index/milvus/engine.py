@@ -209,8 +209,8 @@ class MilvusIndex:
     def document_text(self, doc_id: str) -> str:
         return texts.read_text(self._client, self.parts, doc_id, self._key(doc_id))
 
-    def text_slice(self, doc_id: str, start: int, end: int) -> str:
-        return texts.read_text(self._client, self.parts, doc_id, self._key(doc_id), start, end)
+    def text_slices(self, spans: Sequence[tuple[str, int, int]]) -> list[str]:
+        return texts.read_slices(self._client, self.parts, [(d, self._key(d), s, e) for d, s, e in spans])
 
     def _key(self, doc_id: str) -> str:
         if doc_id not in self._keys:

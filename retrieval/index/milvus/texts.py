@@ -49,23 +49,37 @@ def read_documents(client, parts: dict[str, str]) -> tuple[dict[str, DocInfo], d
     return docs, keys
 
 
-def read_text(client, parts: dict[str, str], doc_id: str, doc_key: str, start: int | None = None,
-              end: int | None = None) -> str:
-    """A document's text, or text[start:end] from only the pieces that hold it."""
+def read_text(client, parts: dict[str, str], doc_id: str, doc_key: str) -> str:
+    """A document's whole text."""
     expr = f'doc_id == {_lit(doc_id)} and doc_key == {_lit(doc_key)} and field == "text"'
-    if start is not None:
-        if end <= start:
-            return ""
-        expr += f" and piece_start < {int(end)} and piece_end > {int(start)}"
     pieces = query_all(client, parts["texts"], expr, _PIECE_FIELDS)
     if not pieces:
         raise KeyError(doc_id)
-    pieces.sort(key=lambda p: p["seq"])
-    text = "".join(p["body"] for p in pieces)
-    if start is None:
-        return text
-    first = pieces[0]["piece_start"]
-    return text[start - first : end - first]
+    return joined(pieces)
+
+
+def read_slices(client, parts: dict[str, str], spans: list[tuple[str, str, int, int]]) -> list[str]:
+    """text[start:end] for each (doc_id, doc_key, start, end), from only the pieces that hold them,
+    in one query."""
+    wanted = [(d, k, s, e) for d, k, s, e in spans if e > s]
+    pieces: dict[tuple[str, str], dict[int, dict]] = {}
+    if wanted:
+        expr = " or ".join(f"(doc_id == {_lit(d)} and doc_key == {_lit(k)} and piece_start < {int(e)} and "
+                           f"piece_end > {int(s)})" for d, k, s, e in wanted)
+        for p in query_all(client, parts["texts"], f'field == "text" and ({expr})', _PIECE_FIELDS):
+            pieces.setdefault((p["doc_id"], p["doc_key"]), {})[p["seq"]] = p
+    out = []
+    for d, k, s, e in spans:
+        if e <= s:
+            out.append("")
+            continue
+        held = sorted((p for p in pieces.get((d, k), {}).values()
+                       if p["piece_start"] < e and p["piece_end"] > s), key=lambda p: p["seq"])
+        if not held:
+            raise KeyError(d)
+        first = held[0]["piece_start"]
+        out.append("".join(p["body"] for p in held)[s - first : e - first])
+    return out
 
 
 def full_documents(client, parts: dict[str, str], docs: dict[str, DocInfo], keys: dict[str, str]

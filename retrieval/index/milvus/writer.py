@@ -76,14 +76,18 @@ class MilvusWriter:
         self._write(self.parts["chunks"], [chunk_row(c, by_doc[c.chunk.doc_id], have[c.vec_key])
                                            for c in chunks])
         self._write(self.parts["docs"], doc_rows)
+        if not self.live:
+            return  # a new version: each document is written once, nothing old to remove
         for d in docs:  # the old version's rows, now that the new one is complete
             stale = f"doc_id == {quoted([d.doc.doc_id])[1:-1]} and doc_key != {quoted([d.chunk_key])[1:-1]}"
             self._client.delete(self.parts["chunks"], filter=stale)
             self._client.delete(self.parts["texts"], filter=stale)
 
     def _write(self, collection: str, rows: list[dict]) -> None:
+        """Upsert into the live version (a row may exist); insert into a new one (faster)."""
+        write = self._client.upsert if self.live else self._client.insert
         for i in range(0, len(rows), BATCH):
-            self._client.upsert(collection, rows[i : i + BATCH])
+            write(collection, rows[i : i + BATCH])
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         doc_ids = list(doc_ids)
