@@ -8,7 +8,7 @@ catches both: `except (BronwijzerError, EmbeddingError)`. Both are importable fr
 from embeddings.errors import EmbeddingError, ModelUnavailable
 
 __all__ = ["BronwijzerError", "CorpusError", "EmbeddingError", "EngineError", "EvalSetError", "IndexBroken",
-           "ModelUnavailable", "QueryError"]
+           "IndexChanged", "ModelUnavailable", "QueryError"]
 
 
 class BronwijzerError(Exception):
@@ -37,3 +37,8 @@ class EncoderConflict(BronwijzerError):
 
 class EngineError(BronwijzerError):
     """A search engine (Milvus) cannot be reached or used as configured: one line says what to do."""
+
+
+class IndexChanged(BronwijzerError):
+    """The index moved under a running search (a rebuild dropped the version it read): search again
+    after `refresh()` (the Searcher does this once by itself)."""

@@ -110,7 +110,23 @@ def test_every_passage_is_verbatim_and_documents_match(engines):
     assert milvus.promises() == local.promises()
 
 
-def test_updates_and_atomic_rebuilds(tmp_path):
+def _rows(lite: str) -> int:
+    """Chunk rows in the live version, old document versions included."""
+    from retrieval.index.milvus.connect import connect, target
+
+    client = connect(target(lite, None))
+    live = meta.state(client, "bronwijzer")["live"]
+    rows = client.query(schema.names("bronwijzer", live)["chunks"], filter="span_start >= 0",
+                        output_fields=["count(*)"])
+    return int(rows[0]["count(*)"])
+
+
+def _boom(stage, done, total):
+    if stage == "Indexing documents":  # after the first group of documents is written
+        raise KeyboardInterrupt
+
+
+def test_updates_in_place(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     for name in ("000_9ed1f90a335b6492.txt", "002_b4f3971fa9bef79f.txt"):
@@ -134,13 +150,42 @@ def test_updates_and_atomic_rebuilds(tmp_path):
     top = reader.search("loverboys Middelburg meldpunt", k=1, mode="lexical").results[0]
     assert top.doc_id == "letter" and top.text == LETTER[top.start : top.end]
     assert index().report.action == "fresh"
+    assert _rows(lite) == writer.manifest["chunks"]  # no rows of old versions are left
+    local = Searcher.open(corpus=[corpus], index=tmp_path / "local", embedder=fake)
+    for question in ("opvang van slachtoffers", "loverboys meldpunt", "arbeidsuitbuiting gemeenten"):
+        a, b = local.search(question, k=10, mode="lexical"), reader.search(question, k=10, mode="lexical")
+        assert [(p.chunk_id, round(p.score, 4)) for p in a.results] == \
+            [(p.chunk_id, round(p.score, 4)) for p in b.results], question
 
-    def boom(stage, done, total):
-        if stage == "Indexing documents":
-            raise KeyboardInterrupt
+    changed = LETTER.replace("Middelburg", "Vlissingen")
+    (corpus / "letter.txt").write_text(changed, "utf-8")
+    with pytest.raises(KeyboardInterrupt):  # interrupted after the letter was written again
+        index(progress=_boom)
+    top = reader.search("loverboys Middelburg meldpunt", k=1, mode="lexical").results[0]
+    assert top.doc_id == "letter" and top.text == LETTER[top.start : top.end]  # still the old version
+    index()  # finishes the interrupted run: readers move on, old rows go
+    assert reader.refresh()
+    top = reader.search("loverboys Vlissingen", k=1, mode="lexical").results[0]
+    assert top.doc_id == "letter" and top.text == changed[top.start : top.end] and "Vlissingen" in top.text
+    assert _rows(lite) == reader.manifest["chunks"]
 
-    with pytest.raises(KeyboardInterrupt):  # an interrupted rebuild leaves the live version answering
-        index(rebuild=True, progress=boom)
+
+def test_an_interrupted_rebuild_leaves_the_live_version(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "letter.txt").write_text(LETTER, "utf-8")
+    (corpus / "opvang.txt").write_text("Opvang van slachtoffers van mensenhandel.\n", "utf-8")
+    lite = str(tmp_path / "r.db")
+    fake = FakeEmbedder()
+
+    def index(**kw):
+        return Searcher.open(corpus=[corpus], embedder=fake, engine="milvus", milvus_uri=lite, update=True,
+                             **kw)
+
+    reader = index()
+    unrefreshed = Searcher.open(embedder=fake, engine="milvus", milvus_uri=lite)
+    with pytest.raises(KeyboardInterrupt):
+        index(rebuild=True, progress=_boom)
     from retrieval.index.milvus.connect import connect, target
 
     client = connect(target(lite, None))
@@ -148,11 +193,14 @@ def test_updates_and_atomic_rebuilds(tmp_path):
     assert client.has_collection(schema.names("bronwijzer", 2)["chunks"])  # the unfinished version
     assert reader.search("loverboys", k=1, mode="lexical").results[0].doc_id == "letter"
     rebuilt = index(rebuild=True)
-    # The leftover was dropped and its number taken again (never a live one's).
+    # The leftover was dropped and its number taken again (never a live one's); the old live one is gone.
     assert rebuilt.report.action == "rebuilt" and meta.state(client, "bronwijzer")["live"] == 2
     left = sorted(n for n in client.list_collections() if n.startswith("bronwijzer_v"))
     assert left == sorted(schema.names("bronwijzer", 2).values())
     assert reader.refresh() and reader.search("loverboys", k=1, mode="lexical").results[0].doc_id == "letter"
+    # A searcher that never refreshed finds its version dropped, refreshes and asks again by itself.
+    assert unrefreshed.search("loverboys", k=1, mode="lexical").results[0].doc_id == "letter"
+    assert unrefreshed.index.version == 2
 
 
 def test_another_model_or_chunking_is_one_line(engines, tmp_path):

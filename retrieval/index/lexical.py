@@ -15,6 +15,13 @@ from pathlib import Path
 import numpy as np
 
 
+def unknown_term_bound(chunks: int) -> float:
+    """The best an unknown query term could score: like a term found in one chunk of `chunks`
+    (its idf; the term-frequency part of Lucene's BM25 stays below 1). Every engine's bound uses it."""
+    n = max(int(chunks), 1)
+    return float(math.log(1 + (n - 1 + 0.5) / 1.5))
+
+
 class LexicalIndex:
     """A bm25s index over chunk tokens; position i is chunk i in the index's chunk order."""
 
@@ -33,9 +40,7 @@ class LexicalIndex:
         nonempty = np.flatnonzero(indptr[1:] > indptr[:-1])
         if len(nonempty):
             self._term_max[nonempty] = np.maximum.reduceat(data, indptr[:-1][nonempty])
-        # An unknown query term could at best score like a term found in one chunk.
-        n = max(self.num_docs, 1)
-        self._unknown_max = float(math.log(1 + (n - 1 + 0.5) / 1.5))
+        self._unknown_max = unknown_term_bound(self.num_docs)
         # Terms with postings only: the stored vocabulary keeps the terms of deleted chunks, and an
         # updated index must answer exactly as a fresh build of the same corpus does.
         has = np.zeros(len(self._term_max), dtype=bool)

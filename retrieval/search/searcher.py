@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import QueryError
+from retrieval.errors import IndexChanged, QueryError
 from retrieval.index.build import Progress, UpdateReport
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.ingest.dates import period_end
@@ -143,7 +143,16 @@ class Searcher:
     def search(
         self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
     ) -> SearchResponse:
-        """The k best passages for the question; raises QueryError for an unusable question or option."""
+        """The k best passages for the question; raises QueryError for an unusable question or option.
+        When the index moved under the search (a rebuild dropped what it read), it is asked again
+        once, on the newest state."""
+        try:
+            return self._search(question, k, mode, filters)
+        except IndexChanged:
+            self.refresh()
+            return self._search(question, k, mode, filters)
+
+    def _search(self, question: str, k: int, mode: str, filters: Filters | None) -> SearchResponse:
         question = check_question(question)
         check_k(k)
         check_mode(mode)

@@ -12,18 +12,20 @@ takes `--rebuild`.
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.errors import IndexBroken
+from retrieval.errors import BronwijzerError, EngineError, IndexBroken
 from retrieval.index import encoder_record
 from retrieval.index import vectors as embedcache
 from retrieval.index.build import Progress, UpdateReport, judge, writer_lock
 from retrieval.index.milvus import meta, schema
-from retrieval.index.milvus.connect import Target, connect
+from retrieval.index.milvus.connect import Target, connect, explain
 from retrieval.index.milvus.engine import MilvusIndex
-from retrieval.index.milvus.writer import MilvusWriter
+from retrieval.index.milvus.writer import MilvusWriter, finish_interrupted
 from retrieval.index.sync import settings_json, sync
 
 
@@ -61,40 +63,30 @@ def dense_index_choice(explicit: str | None, manifest: dict) -> str:
 def index_milvus(where: Target, folders: Sequence[Path], embedder, chunk_settings, rebuild: bool = False,
                  progress: Progress = None, dense_index: str | None = None, nlist: int = 128,
                  local_index: Path | None = None) -> UpdateReport:
-    """Bring the Milvus index at `where` up to date with the corpus folders."""
+    """Bring the Milvus index at `where` up to date with the corpus folders (the indexer)."""
     began = time.perf_counter()
     client = connect(where, create=True)
-    work = where.work_folder()
+    owner = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        with writer_lock(work):
+        with writer_lock(where.work_folder()):
             meta.ensure(client, where.collection)
-            state = meta.state(client, where.collection)
-            live = int(state["live"]) if state else None
-            manifest = meta.manifest(client, where.collection, live) if live is not None else {}
-            if live is not None and not rebuild:
-                check(manifest, embedder, chunk_settings, where)
-                embedder = encoder_record.for_meta(manifest, embedder)
-                files = meta.files(client, where.collection, live)
-                status, reason = judge(manifest, files, folders, embedder.model_id, int(embedder.dimension),
-                                       settings_json(chunk_settings))
-            else:
-                status, reason = "rebuild", "rebuild requested" if rebuild else "no index yet"
-            if status == "fresh":
-                return UpdateReport("fresh", reason, int(manifest.get("documents", 0)),
-                                    int(manifest.get("chunks", 0)))
-            reuse = _reuse(client, where, live, manifest, embedder.model_id, local_index)
-            if status == "update":
-                writer = MilvusWriter(client, where, live, live=True)
-                done = sync(writer, folders, embedder, chunk_settings, progress, reuse, partials=work)
-                action = "updated" if done["written"] else "fresh"
-            else:
-                choice = dense_index_choice(dense_index, manifest)
-                done = _rebuild(client, where, state, folders, embedder, chunk_settings, progress, reuse,
-                                choice, nlist)
-                action = "rebuilt"
-            embedcache.drop_partial(work)
-            now = meta.state(client, where.collection)
-            counts = meta.manifest(client, where.collection, int(now["live"]))
+            held = meta.take_lease(client, where.collection, owner)
+            if held is not None:
+                raise EngineError(f"another indexer ({held.get('owner')}, since {held.get('since')}) is "
+                                  f"writing {where.describe()}; let it finish (a dead one's lease ends after "
+                                  f"{meta.LEASE_SECONDS // 60} minutes)")
+            job = _Job(tuple(Path(f) for f in folders), embedder, chunk_settings, rebuild, progress,
+                       dense_index, nlist, local_index, owner)
+            try:
+                action, reason, done = _index(client, where, job)
+            finally:
+                meta.release_lease(client, where.collection, owner)
+            live = int(meta.state(client, where.collection)["live"])
+            counts = meta.manifest(client, where.collection, live)
+    except (BronwijzerError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        raise explain(exc, where) from None
     finally:
         client.close()
     chunks = int(counts.get("chunks", 0))
@@ -102,25 +94,76 @@ def index_milvus(where: Target, folders: Sequence[Path], embedder, chunk_setting
                         chunks - done["embedded"], done["skipped"], time.perf_counter() - began)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What one indexer run was asked to do."""
+
+    folders: tuple[Path, ...]
+    embedder: object
+    chunk_settings: object
+    rebuild: bool
+    progress: Progress
+    dense_index: str | None
+    nlist: int
+    local_index: Path | None
+    owner: str
+
+
+def _index(client, where: Target, job: _Job) -> tuple[str, str, dict]:
+    """(action, reason, sync's counts) of one indexer run, with the lease held."""
+    folders, embedder, chunk_settings, rebuild = job.folders, job.embedder, job.chunk_settings, job.rebuild
+    state = meta.state(client, where.collection)
+    live = int(state["live"]) if state else None
+    manifest = meta.manifest(client, where.collection, live) if live is not None else {}
+    if live is not None and not rebuild:
+        if state.get("format") != schema.FORMAT:
+            raise IndexBroken(f"{where.describe()} was built by another version of Bronwijzer; run "
+                              "`bronwijzer index --engine milvus --rebuild`")
+        check(manifest, embedder, chunk_settings, where)
+        embedder = encoder_record.for_meta(manifest, embedder)
+        files = meta.files(client, where.collection, live)
+        status, reason = judge(manifest, files, folders, embedder.model_id, int(embedder.dimension),
+                               settings_json(chunk_settings))
+    else:
+        status, reason = "rebuild", "rebuild requested" if rebuild else "no index yet"
+    if status == "fresh":
+        return "fresh", reason, {"embedded": 0, "skipped": ()}
+    reuse = _reuse(client, where, live, manifest, embedder.model_id, job.local_index)
+    work = where.work_folder()
+    if status == "update":
+        finish_interrupted(client, where, live)
+        since = time.strftime("%Y-%m-%d %H:%M:%S")
+        writer = MilvusWriter(client, where, live, live=True, owner=job.owner, since=since)
+        done = sync(writer, folders, embedder, chunk_settings, job.progress, reuse, partials=work)
+        action = "updated" if done["written"] else "fresh"
+    else:
+        choice = dense_index_choice(job.dense_index, manifest)
+        done = _rebuild(client, where, state, job, embedder, reuse, choice)
+        action = "rebuilt"
+    embedcache.drop_partial(work)
+    return action, reason, done
+
+
 def _versions(client, collection: str) -> set[int]:
     found = (schema.version_of(name, collection) for name in client.list_collections())
     return {v for v in found if v is not None}
 
 
-def _rebuild(client, where: Target, state: dict, folders, embedder, chunk_settings, progress, reuse,
-             dense_index: str, nlist: int) -> dict:
+def _rebuild(client, where: Target, state: dict, job: _Job, embedder, reuse, dense_index: str) -> dict:
     """Write a complete new version, switch the pointer to it, then drop the old one."""
     name, live = where.collection, state.get("live")
     for old in _versions(client, name) - {live}:  # leftovers of interrupted builds
         schema.drop_version(client, name, old)
         meta.drop_version(client, name, old)
     version = max(_versions(client, name) | {int(live or 0)}) + 1
-    schema.create_version(client, name, version, int(embedder.dimension), dense_index, nlist)
+    schema.create_version(client, name, version, int(embedder.dimension), dense_index, job.nlist)
     meta.set_manifest(client, name, version, {
-        **encoder_record.record(embedder), "chunk_settings": settings_json(chunk_settings),
-        "dense_index": dense_index, "nlist": int(nlist), "version": version})
-    done = sync(MilvusWriter(client, where, version, live=False), folders, embedder, chunk_settings, progress,
-                reuse, partials=where.work_folder())
+        **encoder_record.record(embedder), "chunk_settings": settings_json(job.chunk_settings),
+        "dense_index": dense_index, "nlist": int(job.nlist), "version": version})
+    since = time.strftime("%Y-%m-%d %H:%M:%S")
+    writer = MilvusWriter(client, where, version, live=False, owner=job.owner, since=since)
+    done = sync(writer, job.folders, embedder, job.chunk_settings, job.progress, reuse,
+                partials=where.work_folder())
     settle(client, schema.names(name, version).values())
     meta.set_state(client, name, version, int(state.get("generation", 0)) + 1)  # the switch
     if live is not None:

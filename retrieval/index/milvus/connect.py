@@ -14,8 +14,12 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.errors import EngineError
+
+if TYPE_CHECKING:
+    from pymilvus import MilvusClient
 
 DEFAULT_URI = ".bronwijzer/milvus.db"
 DEFAULT_COLLECTION = "bronwijzer"
@@ -110,14 +114,17 @@ def _served_here(path: Path) -> bool:
     return str(path.absolute().resolve()) in server_manager_instance._servers
 
 
-def connect(where: Target, create: bool = False):
+def connect(where: Target, create: bool = False) -> MilvusClient:
     """A MilvusClient for the target, or EngineError in one line. `create`: an indexer may make the
     Lite file's folder; a searcher must find the file."""
     quiet()
     if where.is_lite:
         path = Path(where.uri)
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise EngineError(f"cannot make the folder of Milvus Lite file {where.uri}: {exc}") from None
         elif not path.exists():
             raise EngineError(f"no Milvus Lite file at {where.uri}; build it with "
                               "`bronwijzer index --engine milvus`")
@@ -126,21 +133,22 @@ def connect(where: Target, create: bool = False):
         if not _served_here(path) and lite_locked(path):
             raise EngineError(f"Milvus Lite file {where.uri} is open in another process (one process per "
                               "file): serve it with `make milvus` and use --milvus-uri http://127.0.0.1:19530")
-    from pymilvus import MilvusClient
-    from pymilvus.exceptions import MilvusException
+    import uuid
 
+    from pymilvus import MilvusClient
+
+    alias = f"bronwijzer-{uuid.uuid4().hex}"  # its own connection: closing it closes no other client's
     try:
         if where.is_lite:
-            return MilvusClient(str(Path(where.uri).resolve()))
-        return MilvusClient(where.uri, token=where.token, timeout=TIMEOUT)
-    except MilvusException as exc:
+            return MilvusClient(str(Path(where.uri).resolve()), alias=alias)
+        return MilvusClient(where.uri, token=where.token, timeout=TIMEOUT, alias=alias)
+    except Exception as exc:  # pymilvus raises MilvusException, and grpc errors for refused tokens
         raise explain(exc, where) from None
 
 
 def explain(exc: Exception, where: Target) -> EngineError:
     """A pymilvus failure as one line saying what to do."""
-    message = str(getattr(exc, "message", "") or exc)
-    low = message.lower()
+    message, low = _texts(exc)
     if "auth" in low or "token" in low or "permission" in low or "credential" in low:
         return EngineError(f"Milvus at {where.uri} refused the token: set BRONWIJZER_MILVUS_TOKEN to "
                            "user:password or an API key with access to the collection")
@@ -151,3 +159,19 @@ def explain(exc: Exception, where: Target) -> EngineError:
         return EngineError(f"Milvus at {where.uri} is unreachable ({message.strip()[:120]}); "
                            "start it (`make milvus` serves a Lite file) or check --milvus-uri")
     return EngineError(f"Milvus at {where.uri}: {message.strip()[:200]}")
+
+
+def _texts(exc: Exception) -> tuple[str, str]:
+    """(what to show, all it says in lowercase) of a pymilvus error or a grpc one (whose text is in
+    details() and code())."""
+    said = [str(getattr(exc, "message", "") or "")]
+    for name in ("details", "code"):
+        part = getattr(exc, name, None)
+        if callable(part):
+            try:
+                said.append(str(part()))
+            except Exception:
+                pass
+    said.append(str(exc))
+    said = [p for p in said if p and p != "None"]
+    return (said[0] if said else type(exc).__name__), " ".join(said).lower()

@@ -91,3 +91,58 @@ def drop_version(client, collection: str, version: int) -> None:
 
 def _file_key(version: int, path: str) -> str:
     return f"files/{version}/{hashlib.sha1(path.encode('utf-8')).hexdigest()}"
+
+
+# --- rows an in-place update leaves behind until its run ends ---------------------------------------
+
+def add_stale(client, collection: str, version: int, entries: list[tuple[str, str]]) -> None:
+    """Record (doc_id, doc_key) pairs whose rows are removed once the run is done (first, so an
+    interrupted run's leftovers are found by the next one)."""
+    _put(client, collection, {_stale_key(version, d, k): {"doc_id": d, "doc_key": k} for d, k in entries})
+
+
+def stale(client, collection: str, version: int) -> dict[str, tuple[str, str]]:
+    """meta key -> (doc_id, doc_key) of the recorded leftovers."""
+    rows = client.query(meta_name(collection), filter=f'key like "stale/{version}/%"',
+                        output_fields=["key", "value"], limit=16_384)
+    return {r["key"]: (json.loads(r["value"])["doc_id"], json.loads(r["value"])["doc_key"]) for r in rows}
+
+
+def drop_keys(client, collection: str, keys: list[str]) -> None:
+    for i in range(0, len(keys), 500):
+        client.delete(meta_name(collection), filter=f"key in {quoted(keys[i : i + 500])}")
+
+
+def _stale_key(version: int, doc_id: str, doc_key: str) -> str:
+    digest = hashlib.sha1((doc_id + "\x00" + doc_key).encode("utf-8")).hexdigest()
+    return f"stale/{version}/{digest}"
+
+
+# --- the indexer's lease ------------------------------------------------------------------------------
+
+LEASE_SECONDS = 600  # a lease not renewed for this long belongs to an indexer that died
+
+
+def take_lease(client, collection: str, owner: str) -> dict | None:
+    """Take the writer lease, or return the live lease another indexer holds. (Read, then write: two
+    indexers starting in the same second can both pass; the lease is for operators' mistakes.)"""
+    import time
+
+    held = _get(client, collection, ["writer"]).get("writer")
+    fresh = isinstance(held, dict) and time.time() - float(held.get("beat", 0)) < LEASE_SECONDS
+    if fresh and held.get("owner") != owner:
+        return held
+    renew_lease(client, collection, owner, time.strftime("%Y-%m-%d %H:%M:%S"))
+    return None
+
+
+def renew_lease(client, collection: str, owner: str, since: str) -> None:
+    import time
+
+    _put(client, collection, {"writer": {"owner": owner, "beat": time.time(), "since": since}})
+
+
+def release_lease(client, collection: str, owner: str) -> None:
+    held = _get(client, collection, ["writer"]).get("writer")
+    if isinstance(held, dict) and held.get("owner") == owner:
+        drop_keys(client, collection, ["writer"])

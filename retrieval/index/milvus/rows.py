@@ -24,7 +24,7 @@ from retrieval.records import Metadata
 
 CHUNK_FIELDS = ["chunk_id", "doc_id", "doc_key", "span_start", "span_end", "heading", "page", "kind",
                 "promise"]
-_MAX_TOKENS_BYTES = 65_000
+_MAX_BYTES = 65_000  # under a VARCHAR's 65,535 bytes
 
 
 def date_ints(meta: Metadata) -> tuple[int, int]:
@@ -38,18 +38,33 @@ def date_ints(meta: Metadata) -> tuple[int, int]:
 def tokens_text(tokens: Sequence[str]) -> str:
     """The BM25 field: the project's tokens joined by spaces (cut at the VARCHAR's size)."""
     text = " ".join(tokens)
-    if len(text.encode("utf-8")) > _MAX_TOKENS_BYTES:
-        text = text.encode("utf-8")[:_MAX_TOKENS_BYTES].decode("utf-8", "ignore").rsplit(" ", 1)[0]
+    if len(text.encode("utf-8")) > _MAX_BYTES:  # ~10,000 words: no chunk comes near it
+        text = text.encode("utf-8")[:_MAX_BYTES].decode("utf-8", "ignore").rsplit(" ", 1)[0]
     return text
+
+
+def heading_json(heading: Sequence[str]) -> str:
+    """The heading path as JSON, its deepest parts dropped while it would not fit a VARCHAR."""
+    parts = list(heading)
+    while True:
+        text = json.dumps(parts, ensure_ascii=False)
+        if len(text.encode("utf-8")) <= _MAX_BYTES or not parts:
+            return text
+        parts = parts[:-1] if len(parts) > 1 else [parts[0][: len(parts[0]) // 2]]
+
+
+def row_id(doc_key: str, chunk_id: str) -> str:
+    return f"{doc_key[:16]}/{chunk_id}"
 
 
 def chunk_row(c: IndexedChunk, doc: IndexedDocument, vector: np.ndarray) -> dict:
     meta = doc.doc.meta
     first, last = date_ints(meta)
     return {
-        "chunk_id": c.chunk_id, "doc_id": c.chunk.doc_id, "doc_key": doc.chunk_key,
+        "row_id": row_id(doc.chunk_key, c.chunk_id), "chunk_id": c.chunk_id, "doc_id": c.chunk.doc_id,
+        "doc_key": doc.chunk_key,
         "span_start": int(c.chunk.start), "span_end": int(c.chunk.end),
-        "heading": json.dumps(list(c.chunk.heading), ensure_ascii=False)[:65_000],
+        "heading": heading_json(c.chunk.heading),
         "page": -1 if c.chunk.page is None else int(c.chunk.page), "kind": c.chunk.kind,
         "promise": bool(c.promise), "vec_key": c.vec_key, "doc_type": (meta.doc_type or "").lower(),
         "date_first": first, "date_last": last, "tokens": tokens_text(c.tokens),
@@ -110,4 +125,9 @@ def promises_of(found_json: str) -> list[Promise]:
 
 def quoted(values: Iterable[str]) -> str:
     """A list literal for a filter expression (JSON strings are valid Milvus string literals)."""
-    return "[" + ",".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+    return "[" + ",".join(lit(v) for v in values) + "]"
+
+
+def lit(value: str) -> str:
+    """One string literal for a filter expression."""
+    return json.dumps(value, ensure_ascii=False)

@@ -2,9 +2,9 @@
 
 `<name>_meta` holds the pointer to the live version, each version's manifest and its corpus file
 hashes. Each version `v` has three collections, written by a full build and switched to as one:
-- `<name>_v<v>_chunks`: one row per chunk: span, filter and prior fields, the vector, and the
-  lexical tokens (`retrieval.text.tokens.tokenize`, joined by spaces) with Milvus's BM25 function
-  over the `whitespace` tokenizer, so tokenising stays in one place;
+- `<name>_v<v>_chunks`: one row per chunk and document version: span, filter and prior fields,
+  the vector, and the lexical tokens (`retrieval.text.tokens.tokenize`, joined by spaces) with
+  Milvus's BM25 function over the `whitespace` tokenizer, so tokenising stays in one place;
 - `<name>_v<v>_docs`: one row per document: its keys, path and chunk count;
 - `<name>_v<v>_texts`: long strings in pieces (a VARCHAR holds at most 65,535 bytes): each
   document's text with its character offsets, and its metadata, page starts and promises as JSON.
@@ -15,7 +15,7 @@ Milvus needs a vector field in every collection: the meta, docs and texts collec
 
 from __future__ import annotations
 
-FORMAT = 1
+FORMAT = 2
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, which the local engine uses
 PIECE_CHARS = 16_000  # 4 bytes per character at most: a piece always fits a VARCHAR
 DENSE_INDEXES = ("FLAT", "IVF_FLAT", "HNSW")  # Milvus Lite has the first two; HNSW needs a server
@@ -40,7 +40,7 @@ def version_of(name: str, collection: str) -> int | None:
     return int(number) if number.isdigit() and part in ("chunks", "docs", "texts") else None
 
 
-def _placeholder(schema, client) -> None:
+def _placeholder(schema) -> None:
     from pymilvus import DataType
 
     schema.add_field(_PLACEHOLDER, DataType.FLOAT_VECTOR, dim=2)
@@ -64,7 +64,7 @@ def create_meta(client, collection: str) -> None:
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=4096)
     schema.add_field("value", DataType.VARCHAR, max_length=65535)
-    _placeholder(schema, client)
+    _placeholder(schema)
     client.create_collection(meta_name(collection), schema=schema, index_params=_flat(client),
                              consistency_level="Strong")
 
@@ -85,7 +85,10 @@ def _create_chunks(client, name: str, dimension: int, dense_index: str, nlist: i
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    schema.add_field("chunk_id", DataType.VARCHAR, is_primary=True, max_length=4096)
+    # The row id carries the document version: while a document is rewritten in place, its old and
+    # new rows stand side by side (readers trust the version they know) until the run ends.
+    schema.add_field("row_id", DataType.VARCHAR, is_primary=True, max_length=4200)
+    schema.add_field("chunk_id", DataType.VARCHAR, max_length=4096)
     schema.add_field("doc_id", DataType.VARCHAR, max_length=2048)
     schema.add_field("doc_key", DataType.VARCHAR, max_length=64)
     schema.add_field("span_start", DataType.INT64)
@@ -111,6 +114,7 @@ def _create_chunks(client, name: str, dimension: int, dense_index: str, nlist: i
     index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                     params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
     index.add_index("doc_id", index_type="INVERTED")
+    index.add_index("chunk_id", index_type="INVERTED")
     client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
 
 
@@ -124,7 +128,7 @@ def _create_docs(client, name: str) -> None:
     schema.add_field("path", DataType.VARCHAR, max_length=8192)
     schema.add_field("chunks", DataType.INT64)
     schema.add_field("chars", DataType.INT64)
-    _placeholder(schema, client)
+    _placeholder(schema)
     client.create_collection(name, schema=schema, index_params=_flat(client), consistency_level="Strong")
 
 
@@ -140,7 +144,7 @@ def _create_texts(client, name: str) -> None:
     schema.add_field("piece_start", DataType.INT64)  # character offsets of the piece in its string
     schema.add_field("piece_end", DataType.INT64)
     schema.add_field("body", DataType.VARCHAR, max_length=65535)
-    _placeholder(schema, client)
+    _placeholder(schema)
     index = _flat(client)
     index.add_index("doc_id", index_type="INVERTED")
     client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")

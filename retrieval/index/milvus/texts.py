@@ -6,11 +6,14 @@ pieced together from two versions of a document.
 
 from __future__ import annotations
 
-from retrieval.index.milvus.rows import doc_info, joined, promises_of, quoted
+import json
+
+from retrieval.index.milvus.rows import doc_info, joined, lit, promises_of, quoted
 from retrieval.index.seam import DocInfo
 from retrieval.records import Document, Metadata
 
-QUERY_LIMIT = 16_384
+QUERY_LIMIT = 16_384  # Milvus's largest query and search size
+DOCS_PER_READ = 16
 _PIECE_FIELDS = ["doc_id", "doc_key", "field", "seq", "piece_start", "piece_end", "body"]
 
 
@@ -30,10 +33,6 @@ def query_all(client, collection: str, expr: str, fields: list[str]) -> list[dic
     return out
 
 
-def _lit(value: str) -> str:
-    return quoted([value])[1:-1]
-
-
 def read_documents(client, parts: dict[str, str]) -> tuple[dict[str, DocInfo], dict[str, str]]:
     """({doc_id: DocInfo} in doc id order, {doc_id: doc_key}) of a version."""
     rows = query_all(client, parts["docs"], "chunks >= 0", ["doc_id", "doc_key", "path", "chunks"])
@@ -51,7 +50,7 @@ def read_documents(client, parts: dict[str, str]) -> tuple[dict[str, DocInfo], d
 
 def read_text(client, parts: dict[str, str], doc_id: str, doc_key: str) -> str:
     """A document's whole text."""
-    expr = f'doc_id == {_lit(doc_id)} and doc_key == {_lit(doc_key)} and field == "text"'
+    expr = f'doc_id == {lit(doc_id)} and doc_key == {lit(doc_key)} and field == "text"'
     pieces = query_all(client, parts["texts"], expr, _PIECE_FIELDS)
     if not pieces:
         raise KeyError(doc_id)
@@ -64,7 +63,7 @@ def read_slices(client, parts: dict[str, str], spans: list[tuple[str, str, int, 
     wanted = [(d, k, s, e) for d, k, s, e in spans if e > s]
     pieces: dict[tuple[str, str], dict[int, dict]] = {}
     if wanted:
-        expr = " or ".join(f"(doc_id == {_lit(d)} and doc_key == {_lit(k)} and piece_start < {int(e)} and "
+        expr = " or ".join(f"(doc_id == {lit(d)} and doc_key == {lit(k)} and piece_start < {int(e)} and "
                            f"piece_end > {int(s)})" for d, k, s, e in wanted)
         for p in query_all(client, parts["texts"], f'field == "text" and ({expr})', _PIECE_FIELDS):
             pieces.setdefault((p["doc_id"], p["doc_key"]), {})[p["seq"]] = p
@@ -84,20 +83,23 @@ def read_slices(client, parts: dict[str, str], spans: list[tuple[str, str, int, 
 
 def full_documents(client, parts: dict[str, str], docs: dict[str, DocInfo], keys: dict[str, str]
                    ) -> list[Document]:
-    """Every document with its text (records.Document), in doc id order."""
-    grouped: dict[tuple[str, str], list[dict]] = {}
-    for piece in query_all(client, parts["texts"], 'field in ["text", "meta", "pages"]', _PIECE_FIELDS):
-        if keys.get(piece["doc_id"]) == piece["doc_key"]:
-            grouped.setdefault((piece["doc_id"], piece["field"]), []).append(piece)
-    import json
-
+    """Every document with its text (records.Document), in doc id order, read a few documents at a
+    time (one response stays far below the engine's message limits)."""
     out = []
-    for doc_id, info in docs.items():
-        fields = json.loads(joined(grouped.get((doc_id, "meta"), [])) or "{}")
-        known = {k: v for k, v in fields.items() if k in Metadata.__dataclass_fields__}
-        pages = tuple(json.loads(joined(grouped.get((doc_id, "pages"), [])) or "[]"))
-        out.append(Document(doc_id, info.path, joined(grouped.get((doc_id, "text"), [])), Metadata(**known),
-                            pages))
+    ids = list(docs)
+    for i in range(0, len(ids), DOCS_PER_READ):
+        part = ids[i : i + DOCS_PER_READ]
+        grouped: dict[tuple[str, str], list[dict]] = {}
+        expr = f'doc_id in {quoted(part)} and field in ["text", "meta", "pages"]'
+        for piece in query_all(client, parts["texts"], expr, _PIECE_FIELDS):
+            if keys.get(piece["doc_id"]) == piece["doc_key"]:
+                grouped.setdefault((piece["doc_id"], piece["field"]), []).append(piece)
+        for doc_id in part:
+            fields = json.loads(joined(grouped.get((doc_id, "meta"), [])) or "{}")
+            known = {k: v for k, v in fields.items() if k in Metadata.__dataclass_fields__}
+            pages = tuple(json.loads(joined(grouped.get((doc_id, "pages"), [])) or "[]"))
+            text = joined(grouped.get((doc_id, "text"), []))
+            out.append(Document(doc_id, docs[doc_id].path, text, Metadata(**known), pages))
     return out
 
 
@@ -108,7 +110,3 @@ def read_promises(client, parts: dict[str, str], keys: dict[str, str]) -> list:
         if keys.get(piece["doc_id"]) == piece["doc_key"]:
             grouped.setdefault(piece["doc_id"], []).append(piece)
     return [p for doc_id in sorted(grouped) for p in promises_of(joined(grouped[doc_id]))]
-
-
-def doc_filter(doc_ids: list[str]) -> str:
-    return f"doc_id in {quoted(doc_ids)}"

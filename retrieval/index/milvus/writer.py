@@ -1,10 +1,12 @@
 """`MilvusWriter`: what `retrieval.index.sync` writes through, for one version of a Milvus index.
 
-Milvus has no transactions, so each document is written so that readers never mix versions of
-it: its new text pieces, chunks and row first, then its old rows deleted (rows carry the document's
-key, and readers trust only the key they know). An interrupted update leaves each document old or
-new, and the corpus file hashes unwritten, so the next run finishes the work. A full build writes a
-version nobody reads until the pointer switches (retrieval.index.milvus.build).
+Milvus has no transactions. In the live version a document is rewritten beside its old rows (row
+ids carry the document version, `rows.row_id`), and readers trust only the version they know, so
+a reader never mixes two. The old rows are recorded in the meta collection before anything is
+written and removed when the run is done and readers have been moved on (`prepare`); an
+interrupted run's leftovers are removed by the next run. A deleted document's row goes at once;
+its chunks and texts stay until the run is done, for readers that still show it. A full build
+writes a version nobody reads until the pointer switches (retrieval.index.milvus.build).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from retrieval.index.milvus import meta
 from retrieval.index.milvus.connect import Target
-from retrieval.index.milvus.rows import chunk_row, document_rows, quoted
+from retrieval.index.milvus.rows import chunk_row, document_rows, lit, quoted
 from retrieval.index.milvus.schema import names
 from retrieval.index.milvus.texts import query_all
 from retrieval.index.seam import IndexedChunk, IndexedDocument
@@ -29,9 +31,11 @@ class MilvusWriter:
     """Writes one version; `live` says whether readers see it (then each state change is a new
     generation they refresh to)."""
 
-    def __init__(self, client, where: Target, version: int, live: bool) -> None:
+    def __init__(self, client, where: Target, version: int, live: bool, owner: str = "",
+                 since: str = "") -> None:
         self._client, self.where, self.version, self.live = client, where, int(version), live
         self.parts = names(where.collection, self.version)
+        self._lease = (owner, since)  # renewed as groups are written, when an owner is given
 
     @property
     def folder(self) -> Path:
@@ -72,16 +76,40 @@ class MilvusWriter:
             row, parts = document_rows(d, counts.get(d.doc.doc_id, 0))
             doc_rows.append(row)
             pieces.extend(parts)
+        if self.live:  # recorded first: the old rows are removed when the run is done
+            old = self._keys([d.doc.doc_id for d in docs])
+            meta.add_stale(self._client, self.where.collection, self.version,
+                           [(d.doc.doc_id, old[d.doc.doc_id]) for d in docs
+                            if old.get(d.doc.doc_id, d.chunk_key) != d.chunk_key])
         self._write(self.parts["texts"], pieces)
         self._write(self.parts["chunks"], [chunk_row(c, by_doc[c.chunk.doc_id], have[c.vec_key])
                                            for c in chunks])
         self._write(self.parts["docs"], doc_rows)
-        if not self.live:
-            return  # a new version: each document is written once, nothing old to remove
-        for d in docs:  # the old version's rows, now that the new one is complete
-            stale = f"doc_id == {quoted([d.doc.doc_id])[1:-1]} and doc_key != {quoted([d.chunk_key])[1:-1]}"
-            self._client.delete(self.parts["chunks"], filter=stale)
-            self._client.delete(self.parts["texts"], filter=stale)
+        if self.live:
+            self._trim_pieces([d for d in docs if old.get(d.doc.doc_id) == d.chunk_key], pieces)
+        if self._lease[0]:
+            meta.renew_lease(self._client, self.where.collection, *self._lease)
+
+    def _trim_pieces(self, rewritten: list[IndexedDocument], pieces: list[dict]) -> None:
+        """A document written again under the same key (its promises changed) may now need fewer
+        pieces of a string: remove the ones past the end."""
+        count: dict[tuple[str, str], int] = {}
+        for p in pieces:
+            count[(p["doc_id"], p["field"])] = count.get((p["doc_id"], p["field"]), 0) + 1
+        for d in rewritten:
+            for (doc_id, field), n in count.items():
+                if doc_id == d.doc.doc_id:
+                    self._client.delete(self.parts["texts"], filter=f"doc_id == {lit(doc_id)} and doc_key == "
+                                        f"{lit(d.chunk_key)} and field == {lit(field)} and seq >= {n}")
+
+    def _keys(self, doc_ids: list[str]) -> dict[str, str]:
+        """doc_id -> the document version its row names now."""
+        out: dict[str, str] = {}
+        for i in range(0, len(doc_ids), BATCH):
+            rows = query_all(self._client, self.parts["docs"], f"doc_id in {quoted(doc_ids[i : i + BATCH])}",
+                             ["doc_id", "doc_key"])
+            out.update((r["doc_id"], r["doc_key"]) for r in rows)
+        return out
 
     def _write(self, collection: str, rows: list[dict]) -> None:
         """Upsert into the live version (a row may exist); insert into a new one (faster)."""
@@ -91,27 +119,62 @@ class MilvusWriter:
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         doc_ids = list(doc_ids)
+        if self.live:
+            old = self._keys(doc_ids)
+            meta.add_stale(self._client, self.where.collection, self.version, list(old.items()))
         for i in range(0, len(doc_ids), BATCH):
             expr = f"doc_id in {quoted(doc_ids[i : i + BATCH])}"
-            for part in ("chunks", "texts", "docs"):
+            for part in ("docs",) if self.live else ("chunks", "texts", "docs"):
                 self._client.delete(self.parts[part], filter=expr)
 
-    def count(self, part: str) -> int:
-        field = "chunks" if part == "docs" else "span_start"
-        rows = self._client.query(self.parts[part], filter=f"{field} >= 0", output_fields=["count(*)"])
-        return int(rows[0]["count(*)"])
+    def counts(self) -> dict[str, int]:
+        """{"documents", "chunks"} as the document rows say (old versions' rows awaiting removal
+        are not counted)."""
+        rows = query_all(self._client, self.parts["docs"], "chunks >= 0", ["chunks"])
+        return {"documents": len(rows), "chunks": sum(int(r["chunks"]) for r in rows)}
 
     def set_state(self, files: dict[str, dict], state: dict, new_generation: bool = True) -> None:
         """Record the corpus files and the manifest with counts; on a live version, a changed set of
         documents is a new generation readers refresh to."""
         c, name = self._client, self.where.collection
         meta.set_files(c, name, self.version, files)
-        manifest = {**meta.manifest(c, name, self.version), **state,
-                    "documents": self.count("docs"), "chunks": self.count("chunks")}
+        manifest = {**meta.manifest(c, name, self.version), **state, **self.counts()}
         meta.set_manifest(c, name, self.version, manifest)
         if self.live and new_generation:
             now = meta.state(c, name)
             meta.set_state(c, name, self.version, int(now.get("generation", 0)) + 1)
 
     def prepare(self) -> None:
-        """Nothing to prepare: Milvus keeps its own indexes."""
+        """After the run (readers have been moved to its generation): remove the old rows."""
+        if self.live:
+            purge_stale(self._client, self.where, self.version)
+
+
+def finish_interrupted(client, where: Target, version: int) -> None:
+    """An interrupted run left documents rewritten and their old rows in place: move readers to
+    the documents as they are now (a new generation), then remove the old rows."""
+    if meta.stale(client, where.collection, version):
+        now = meta.state(client, where.collection)
+        meta.set_state(client, where.collection, version, int(now.get("generation", 0)) + 1)
+        purge_stale(client, where, version)
+
+
+def purge_stale(client, where: Target, version: int) -> None:
+    """Remove the rows of recorded old document versions, never those of a version a document has
+    now (a document can come back to an earlier text)."""
+    recorded = meta.stale(client, where.collection, version)
+    if not recorded:
+        return
+    parts = names(where.collection, version)
+    docs = sorted({d for d, _ in recorded.values()})
+    now: dict[str, str] = {}
+    for i in range(0, len(docs), BATCH):
+        expr = f"doc_id in {quoted(docs[i : i + BATCH])}"
+        rows = query_all(client, parts["docs"], expr, ["doc_id", "doc_key"])
+        now.update((r["doc_id"], r["doc_key"]) for r in rows)
+    for doc_id, key in recorded.values():
+        if now.get(doc_id) != key:
+            expr = f"doc_id == {lit(doc_id)} and doc_key == {lit(key)}"
+            client.delete(parts["chunks"], filter=expr)
+            client.delete(parts["texts"], filter=expr)
+    meta.drop_keys(client, where.collection, list(recorded))
