@@ -6,7 +6,13 @@ once; `Searcher.search` calls them too, for every other caller.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from retrieval.errors import QueryError
+
+if TYPE_CHECKING:
+    from retrieval.index.seam import IndexFilter
+    from retrieval.records import Filters
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_K = 100
@@ -33,3 +39,34 @@ def check_question(question: object) -> str:
     if not isinstance(question, str) or not question.strip():
         raise QueryError("the question is empty")
     return question.strip()
+
+
+def index_filter(documents: dict, doc_types: list[str], filters: Filters, warnings: list[str]
+                 ) -> IndexFilter | None:
+    """The filters as the index applies them; None when nothing is filtered. Unknown document ids
+    and types become warnings; unreadable or reversed dates a QueryError."""
+    from retrieval.index.seam import IndexFilter
+    from retrieval.ingest.dates import period_end
+    from retrieval.records import parse_iso_date
+
+    if not filters.active():
+        return None
+    try:
+        since = parse_iso_date(filters.since) if filters.since else None
+        until = period_end(filters.until) if filters.until else None
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    if since and until and since > until:
+        raise QueryError(f"the start date {filters.since} is after the end date {filters.until}")
+    unknown = [d for d in filters.doc_ids if d not in documents]
+    if unknown:
+        warnings.append("unknown document id(s): " + ", ".join(unknown))
+    missing = sorted(t for t in filters.doc_types if t.lower() not in {x.lower() for x in doc_types})
+    if missing:
+        warnings.append("no documents of type: " + ", ".join(missing))
+    return IndexFilter(
+        doc_ids=frozenset(filters.doc_ids) or None,
+        doc_types=frozenset(t.lower() for t in filters.doc_types) or None,
+        since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+        include_undated=filters.include_undated,
+    )

@@ -19,14 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import IndexChanged, QueryError
+from retrieval.errors import IndexChanged
 from retrieval.index.build import Progress, UpdateReport
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
-from retrieval.ingest.dates import period_end
 from retrieval.promises import detect as promises
-from retrieval.records import Filters, Metadata, Passage, SearchResponse, parse_iso_date
+from retrieval.records import Filters, Metadata, Passage, SearchResponse
 from retrieval.search import docnumbers, fusion, glossary, language
-from retrieval.search.query import MODES, check_k, check_mode, check_question
+from retrieval.search.query import MODES, check_k, check_mode, check_question, index_filter
 from retrieval.search.ranking import RankingConfig, config_for
 from retrieval.text.tokens import tokenize
 
@@ -160,7 +159,7 @@ class Searcher:
         warnings: list[str] = []
         v = self._view  # one snapshot for the whole search, whatever refresh() does meanwhile
         cfg = self.config
-        flt = self._index_filter(v, filters, warnings)
+        flt = index_filter(v.documents, v.doc_types, filters, warnings)
         ix = v.index
         depth = max(cfg.candidate_depth, 4 * k)
 
@@ -257,31 +256,6 @@ class Searcher:
             top.append((best, q.config.number_match_score))
         taken = {c.chunk_id for c, _ in top}
         return top + [c for c in candidates if c[0].chunk_id not in taken]
-
-    @staticmethod
-    def _index_filter(v: _View, filters: Filters, warnings: list[str]) -> IndexFilter | None:
-        """The filters as the index applies them; None when nothing is filtered."""
-        if not filters.active():
-            return None
-        try:
-            since = parse_iso_date(filters.since) if filters.since else None
-            until = period_end(filters.until) if filters.until else None
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
-        if since and until and since > until:
-            raise QueryError(f"the start date {filters.since} is after the end date {filters.until}")
-        unknown = [d for d in filters.doc_ids if d not in v.documents]
-        if unknown:
-            warnings.append("unknown document id(s): " + ", ".join(unknown))
-        missing = sorted(t for t in filters.doc_types if t.lower() not in {x.lower() for x in v.doc_types})
-        if missing:
-            warnings.append("no documents of type: " + ", ".join(missing))
-        return IndexFilter(
-            doc_ids=frozenset(filters.doc_ids) or None,
-            doc_types=frozenset(t.lower() for t in filters.doc_types) or None,
-            since=since.isoformat() if since else None, until=until.isoformat() if until else None,
-            include_undated=filters.include_undated,
-        )
 
     @staticmethod
     def _passage(v: _View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int, text: str

@@ -33,6 +33,14 @@ def engine_call(method):
     return wrapped
 
 
+def chunk_order(chunk_id: str) -> tuple[str, int]:
+    """(document id, start): the seam's order for equal scores."""
+    from retrieval.ids import parse_span_id
+
+    doc_id, start, _ = parse_span_id(chunk_id)
+    return doc_id, start
+
+
 def as_list(qvec) -> list[float]:
     return np.asarray(qvec, dtype=np.float32).reshape(-1).tolist()
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from retrieval.errors import BronwijzerError, IndexBroken, IndexChanged
 from retrieval.index.milvus import meta, texts
-from retrieval.index.milvus.calls import as_list, engine_call, filter_expr, vec_key
+from retrieval.index.milvus.calls import as_list, chunk_order, engine_call, filter_expr, vec_key
 from retrieval.index.milvus.connect import Target, connect, explain
 from retrieval.index.milvus.rows import CHUNK_FIELDS, chunk_info, lit, quoted
 from retrieval.index.milvus.schema import BM25_K1, FORMAT, names
@@ -93,20 +93,25 @@ class MilvusIndex:
             return {"metric_type": "IP", "params": {"ef": max(limit, 512 if exact else 128)}}
         return {"metric_type": "IP", "params": {}}
 
-    def _search(self, data, field: str, limit: int, expr: str, params: dict) -> list[dict]:
+    def _search(self, data, field: str, limit: int, expr: str, params: dict,
+                fields: list[str] = CHUNK_FIELDS) -> list[dict]:
         hits = self._client.search(self.parts["chunks"], data=data, anns_field=field, limit=int(limit),
-                                   filter=expr, search_params=params, output_fields=CHUNK_FIELDS)
+                                   filter=expr, search_params=params, output_fields=fields)
         return list(hits[0])
 
-    def _trusted(self, hits: list[dict], k: int, scale: float = 1.0) -> list[tuple[str, float]]:
+    def _trusted(self, hits: list[dict], k: int, scale: float = 1.0, keep: bool = True
+                 ) -> list[tuple[str, float]]:
         """(chunk id, score) of the best k hits from document versions this index knows, ties in
         chunk order (document id, then start) as the seam asks; their rows are kept for chunks()."""
         keys, rows = self._keys, {}
         for h in hits:
             row = h["entity"]
             if keys.get(row["doc_id"]) == row["doc_key"]:
+                row["row_id"] = h["id"]
                 rows[row["chunk_id"]] = (float(h["distance"]) / scale, row)
-        order = sorted(rows.items(), key=lambda x: (-x[1][0], x[1][1]["doc_id"], x[1][1]["span_start"]))[:k]
+        order = sorted(rows.items(), key=lambda x: (-x[1][0], *chunk_order(x[0])))[:k]
+        if not keep:
+            return [(cid, score) for cid, (score, _) in order]
         with self._lock:
             if len(self._rows) > 50_000:
                 self._rows.clear()
@@ -159,17 +164,24 @@ class MilvusIndex:
         return self._scores(("lexical", tuple(tokens)), ids, [query], "sparse", BM25_K1 + 1)
 
     def _scores(self, key: tuple, ids: Sequence[str], data: list, field: str, scale: float) -> np.ndarray:
-        """Scores of these chunks: those the last top-k search returned, the rest searched for by id
-        (a chunk the lexical side does not match scores 0)."""
+        """Scores of these chunks: those the last top-k search returned, the rest by a search
+        restricted to them (by row id, Milvus's primary key, when known: faster); a chunk the
+        lexical side does not match scores 0."""
         with self._lock:
             known = dict(self._memo.get(key, {}))
+            rows = {i: self._rows[i] for i in ids if i not in known and i in self._rows}
         missing = [i for i in dict.fromkeys(ids) if i not in known]
+        by_row = [rows[i]["row_id"] for i in missing if i in rows]
         step = QUERY_LIMIT // 2  # each chunk id can have two rows while its document is rewritten
-        for n in range(0, len(missing), step):
-            part = missing[n : n + step]
-            params = _BM25 if field == "sparse" else self._dense_params(2 * len(part), True)
-            hits = self._search(data, field, 2 * len(part), f"chunk_id in {quoted(part)}", params)
-            known.update(self._trusted(hits, len(hits), scale))
+        if len(by_row) == len(missing):
+            where = [f"row_id in {quoted(by_row[n : n + step])}" for n in range(0, len(by_row), step)]
+        else:
+            where = [f"chunk_id in {quoted(missing[n : n + step])}" for n in range(0, len(missing), step)]
+        for expr in where:
+            limit = min(QUERY_LIMIT, 2 * len(missing))
+            params = _BM25 if field == "sparse" else self._dense_params(limit, True)
+            hits = self._search(data, field, limit, expr, params, ["chunk_id", "doc_id", "doc_key"])
+            known.update(self._trusted(hits, len(hits), scale, keep=False))
         return np.array([known.get(i, 0.0) for i in ids], dtype=np.float32)
 
     def _remember(self, key: tuple, hits: list[tuple[str, float]]) -> None:
