@@ -312,3 +312,23 @@ def test_two_searchers_see_the_indexers_letter_without_a_restart(tmp_path):
             for proc in searchers:
                 proc.kill()
                 proc.wait()
+
+
+def test_the_app_answers_from_milvus(engines, monkeypatch):
+    """The chat page with BRONWIJZER_ENGINE=milvus: the same settings as the CLI, no corpus needed."""
+    from streamlit.testing.v1 import AppTest
+
+    local, milvus = engines
+    monkeypatch.setenv("BRONWIJZER_ENGINE", "milvus")
+    monkeypatch.setenv("BRONWIJZER_MILVUS_URI", milvus.index.where.uri)
+    monkeypatch.setenv("BRONWIJZER_CORPUS", str(ROOT / "no-corpus-here"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    question = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
+    at.chat_input(key="ask").set_value(question).run()
+    assert not at.exception, at.exception
+    shown = at.session_state["history"][-1]["response"]
+    expected = local.search(question, k=len(shown.results))
+    assert [p.chunk_id for p in shown.results] == [p.chunk_id for p in expected.results]
+    assert all(p.text == milvus.document_text(p.doc_id)[p.start : p.end] for p in shown.results)
