@@ -46,6 +46,11 @@ def set_state(client, collection: str, live: int, generation: int) -> None:
     _put(client, collection, {"state": {"format": FORMAT, "live": int(live), "generation": int(generation)}})
 
 
+def next_generation(client, collection: str, live: int) -> None:
+    """Point readers at `live` in a new generation (they refresh to it)."""
+    set_state(client, collection, live, int(state(client, collection).get("generation", 0)) + 1)
+
+
 def manifest(client, collection: str, version: int) -> dict:
     found = _get(client, collection, [f"manifest/{version}"]).get(f"manifest/{version}")
     return found if isinstance(found, dict) else {}
@@ -59,25 +64,19 @@ def files(client, collection: str, version: int) -> dict[str, dict]:
     """path -> {sha256, size, mtime_ns, doc_id} of the corpus files version `version` was built from."""
     if not client.has_collection(meta_name(collection)):
         return {}
+    from retrieval.index.milvus.texts import query_all
+
     out: dict[str, dict] = {}
-    it = client.query_iterator(meta_name(collection), batch_size=1000, filter=f'key like "files/{version}/%"',
-                               output_fields=["value"])
-    try:
-        while batch := it.next():
-            for row in batch:
-                entry = json.loads(row["value"])
-                out[entry.pop("path")] = entry
-    finally:
-        it.close()
+    for row in query_all(client, meta_name(collection), f'key like "files/{version}/%"', ["value"]):
+        entry = json.loads(row["value"])
+        out[entry.pop("path")] = entry
     return out
 
 
 def set_files(client, collection: str, version: int, found: dict[str, dict]) -> None:
     """Record the corpus files of a version, replacing what was recorded."""
     old = files(client, collection, version)
-    gone = [_file_key(version, p) for p in old if p not in found]
-    for i in range(0, len(gone), 500):
-        client.delete(meta_name(collection), filter=f"key in {quoted(gone[i : i + 500])}")
+    drop_keys(client, collection, [_file_key(version, p) for p in old if p not in found])
     _put(client, collection, {_file_key(version, p): {"path": p, **f} for p, f in found.items()
                               if old.get(p) != f})
 
@@ -103,8 +102,9 @@ def add_stale(client, collection: str, version: int, entries: list[tuple[str, st
 
 def stale(client, collection: str, version: int) -> dict[str, tuple[str, str]]:
     """meta key -> (doc_id, doc_key) of the recorded leftovers."""
-    rows = client.query(meta_name(collection), filter=f'key like "stale/{version}/%"',
-                        output_fields=["key", "value"], limit=16_384)
+    from retrieval.index.milvus.texts import query_all
+
+    rows = query_all(client, meta_name(collection), f'key like "stale/{version}/%"', ["key", "value"])
     return {r["key"]: (json.loads(r["value"])["doc_id"], json.loads(r["value"])["doc_key"]) for r in rows}
 
 

@@ -93,23 +93,17 @@ class MilvusWriter:
     def _trim_pieces(self, rewritten: list[IndexedDocument], pieces: list[dict]) -> None:
         """A document written again under the same key (its promises changed) may now need fewer
         pieces of a string: remove the ones past the end."""
+        keys = {d.doc.doc_id: d.chunk_key for d in rewritten}
         count: dict[tuple[str, str], int] = {}
         for p in pieces:
-            count[(p["doc_id"], p["field"])] = count.get((p["doc_id"], p["field"]), 0) + 1
-        for d in rewritten:
-            for (doc_id, field), n in count.items():
-                if doc_id == d.doc.doc_id:
-                    self._client.delete(self.parts["texts"], filter=f"doc_id == {lit(doc_id)} and doc_key == "
-                                        f"{lit(d.chunk_key)} and field == {lit(field)} and seq >= {n}")
+            if p["doc_id"] in keys:
+                count[(p["doc_id"], p["field"])] = count.get((p["doc_id"], p["field"]), 0) + 1
+        for (doc_id, field), n in count.items():
+            self._client.delete(self.parts["texts"], filter=f"doc_id == {lit(doc_id)} and doc_key == "
+                                f"{lit(keys[doc_id])} and field == {lit(field)} and seq >= {n}")
 
     def _keys(self, doc_ids: list[str]) -> dict[str, str]:
-        """doc_id -> the document version its row names now."""
-        out: dict[str, str] = {}
-        for i in range(0, len(doc_ids), BATCH):
-            rows = query_all(self._client, self.parts["docs"], f"doc_id in {quoted(doc_ids[i : i + BATCH])}",
-                             ["doc_id", "doc_key"])
-            out.update((r["doc_id"], r["doc_key"]) for r in rows)
-        return out
+        return current_keys(self._client, self.parts, doc_ids)
 
     def _write(self, collection: str, rows: list[dict]) -> None:
         """Upsert into the live version (a row may exist); insert into a new one (faster)."""
@@ -141,8 +135,7 @@ class MilvusWriter:
         manifest = {**meta.manifest(c, name, self.version), **state, **self.counts()}
         meta.set_manifest(c, name, self.version, manifest)
         if self.live and new_generation:
-            now = meta.state(c, name)
-            meta.set_state(c, name, self.version, int(now.get("generation", 0)) + 1)
+            meta.next_generation(c, name, self.version)
 
     def prepare(self) -> None:
         """After the run (readers have been moved to its generation): remove the old rows."""
@@ -150,12 +143,21 @@ class MilvusWriter:
             purge_stale(self._client, self.where, self.version)
 
 
+def current_keys(client, parts: dict[str, str], doc_ids: list[str]) -> dict[str, str]:
+    """doc_id -> the document version its row names now (documents without a row are left out)."""
+    out: dict[str, str] = {}
+    for i in range(0, len(doc_ids), BATCH):
+        rows = query_all(client, parts["docs"], f"doc_id in {quoted(doc_ids[i : i + BATCH])}",
+                         ["doc_id", "doc_key"])
+        out.update((r["doc_id"], r["doc_key"]) for r in rows)
+    return out
+
+
 def finish_interrupted(client, where: Target, version: int) -> None:
     """An interrupted run left documents rewritten and their old rows in place: move readers to
     the documents as they are now (a new generation), then remove the old rows."""
     if meta.stale(client, where.collection, version):
-        now = meta.state(client, where.collection)
-        meta.set_state(client, where.collection, version, int(now.get("generation", 0)) + 1)
+        meta.next_generation(client, where.collection, version)
         purge_stale(client, where, version)
 
 
@@ -166,12 +168,7 @@ def purge_stale(client, where: Target, version: int) -> None:
     if not recorded:
         return
     parts = names(where.collection, version)
-    docs = sorted({d for d, _ in recorded.values()})
-    now: dict[str, str] = {}
-    for i in range(0, len(docs), BATCH):
-        expr = f"doc_id in {quoted(docs[i : i + BATCH])}"
-        rows = query_all(client, parts["docs"], expr, ["doc_id", "doc_key"])
-        now.update((r["doc_id"], r["doc_key"]) for r in rows)
+    now = current_keys(client, parts, sorted({d for d, _ in recorded.values()}))
     for doc_id, key in recorded.values():
         if now.get(doc_id) != key:
             expr = f"doc_id == {lit(doc_id)} and doc_key == {lit(key)}"
