@@ -68,6 +68,17 @@ def test_lexical_scores_and_bounds_are_the_local_engines(engines):
     assert milvus.index.known_tokens(tokens) == local.index.known_tokens(tokens)
 
 
+def test_both_engines_hold_the_same_vocabulary(engines, real_embedder):
+    from retrieval.search.expansion import WordVectors
+
+    local, milvus = engines
+    vectors = WordVectors(real_embedder)(["police", "victims", "municipality", "shelter"])
+    a, b = local.index.term_neighbours(vectors, 5), milvus.index.term_neighbours(vectors, 5)
+    assert [[s for s, _ in row] for row in a] == [[s for s, _ in row] for row in b]
+    assert [[round(c, 4) for _, c in row] for row in a] == [[round(c, 4) for _, c in row] for row in b]
+    assert a[0][0][0] == "politie"
+
+
 FILTERS = [
     Filters(since="2022-01-01"),
     Filters(until="2021-12-31", include_undated=False),
@@ -121,6 +132,27 @@ def _rows(lite: str) -> int:
     return int(rows[0]["count(*)"])
 
 
+def _vocabulary(lite: str) -> dict[str, str]:
+    """The live version's terms collection: stem -> surface form."""
+    from retrieval.index.milvus.connect import connect, target
+
+    client = connect(target(lite, None))
+    live = meta.state(client, "bronwijzer")["live"]
+    rows = client.query(schema.names("bronwijzer", live)["terms"], filter='stem != ""',
+                        output_fields=["stem", "surface"], limit=16_384)
+    return {r["stem"]: r["surface"] for r in rows}
+
+
+def _local_vocabulary(index: Path) -> dict[str, str]:
+    import sqlite3
+
+    con = sqlite3.connect(index / "index.sqlite")
+    try:
+        return dict(con.execute("SELECT stem, surface FROM vocabulary"))
+    finally:
+        con.close()
+
+
 def _boom(stage, done, total):
     if stage == "Indexing documents":  # after the first group of documents is written
         raise KeyboardInterrupt
@@ -152,6 +184,7 @@ def test_updates_in_place(tmp_path):
     assert index().report.action == "fresh"
     assert _rows(lite) == writer.manifest["chunks"]  # no rows of old versions are left
     local = Searcher.open(corpus=[corpus], index=tmp_path / "local", embedder=fake)
+    assert _vocabulary(lite) == _local_vocabulary(tmp_path / "local") and len(_vocabulary(lite)) > 100
     for question in ("opvang van slachtoffers", "loverboys meldpunt", "arbeidsuitbuiting gemeenten"):
         a, b = local.search(question, k=10, mode="lexical"), reader.search(question, k=10, mode="lexical")
         assert [(p.chunk_id, round(p.score, 4)) for p in a.results] == \
@@ -168,6 +201,7 @@ def test_updates_in_place(tmp_path):
     top = reader.search("loverboys Vlissingen", k=1, mode="lexical").results[0]
     assert top.doc_id == "letter" and top.text == changed[top.start : top.end] and "Vlissingen" in top.text
     assert _rows(lite) == reader.manifest["chunks"]
+    assert _vocabulary(lite) == _local_vocabulary(tmp_path / "local")  # Middelburg and Vlissingen: once each
 
 
 def test_an_interrupted_rebuild_leaves_the_live_version(tmp_path):

@@ -14,8 +14,8 @@ from retrieval import Filters, Searcher
 from retrieval.errors import QueryError
 from retrieval.ingest import loading
 from retrieval.records import Document, Metadata
-from retrieval.search import language
 from retrieval.search.ranking import CALIBRATIONS, RankingConfig
+from retrieval.text import language
 from retrieval.text.tokens import tokenize
 
 E5 = CALIBRATIONS["multilingual-e5-small"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import IndexBroken
-from retrieval.index import encoder_record
+from retrieval.index import encoder_record, store
 from retrieval.index import vectors as embedcache
 from retrieval.index.local import LocalIndex
 from retrieval.index.sync import code_keys, corpus_files, settings_json, sync
@@ -84,8 +84,11 @@ def _old_vectors(folder: Path, model_id: str) -> Iterator[Callable[[list[str]], 
 
     def lookup(keys: list[str]) -> dict:
         found = {k: cached[k] for k in keys if k in cached}
+        rest = [k for k in keys if k not in found]
         if same:
-            found.update(old.stored_vectors([k for k in keys if k not in found]))
+            found.update(old.stored_vectors(rest))
+        elif old is None:  # another format of index.sqlite: its vectors table, when it has one
+            found.update(store.vectors_of_older_format(Path(folder) / store.FILE, model_id, rest))
         return found
 
     try:

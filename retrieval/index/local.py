@@ -43,6 +43,7 @@ class LocalIndex:
         self._wcon = None
         self._depth = 0  # nesting of transaction()
         self._snap: Snapshot | None = None
+        self._terms: tuple[list[str], np.ndarray] | None = None  # the vocabulary, read when first asked
         self._con = None
         self._begin()
 
@@ -130,7 +131,7 @@ class LocalIndex:
         old = self._con
         self._begin()
         old.close()
-        self._snap = None
+        self._snap = self._terms = None
         if loaded:
             self.load()
         return True
@@ -233,6 +234,16 @@ class LocalIndex:
         with self._lock:
             return store.read_promises(self._con)
 
+    def term_neighbours(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        if self._terms is None:
+            with self._lock:
+                self._terms = store.read_terms(self._con, self.dimension)
+        stems, matrix = self._terms
+        if not stems:
+            return [[] for _ in range(len(vectors))]
+        sims = np.asarray(vectors, dtype=np.float32) @ matrix.T
+        return [[(stems[i], float(row[i])) for i in top_order(row, k).tolist()] for row in sims]
+
     # --- writes ---------------------------------------------------------------------------------
 
     @contextmanager
@@ -271,6 +282,19 @@ class LocalIndex:
             return store.stored_vectors(con, keys)
         finally:
             con.close()
+
+    def document_terms(self) -> list[dict]:
+        """Every document's terms; inside a transaction, as written so far."""
+        with self.transaction():
+            return list(store.document_terms(self._wcon))
+
+    def stored_terms(self) -> dict[str, str]:
+        with self.transaction():
+            return store.stored_terms(self._wcon)
+
+    def set_terms(self, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
+        with self.transaction():
+            store.set_terms(self._wcon, terms, vectors)
 
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:

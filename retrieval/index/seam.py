@@ -14,7 +14,7 @@ order (document id, then start), so every engine gives the same order for the sa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -92,6 +92,7 @@ class IndexedDocument:
     chunk_key: str  # hash of what its chunks depend on (text, metadata, settings, chunker code)
     promise_key: str  # hash of what its promises depend on
     promises: tuple[Promise, ...] = ()  # promises and requests found in it (retrieval.promises)
+    terms: dict = field(default_factory=dict, compare=False)  # retrieval.text.terms.document_terms
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,22 @@ class ChunkIndex(Protocol):
 
     def promises(self) -> list[Promise]:
         """Every promise and request in the index, by document then position (`overdue` unset)."""
+
+    def term_neighbours(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """For each vector (a normalised word embedding), the k corpus terms (stems of
+        retrieval.text.terms.vocabulary) whose surface form's vector is nearest, as (stem, cosine),
+        best first; [] for each when the index has no vocabulary."""
+
+    def document_terms(self) -> Iterable[dict]:
+        """Every document's stored `IndexedDocument.terms` (writers read them to rebuild the
+        vocabulary; inside a write, as written so far)."""
+
+    def stored_terms(self) -> dict[str, str]:
+        """The vocabulary as stored: stem -> surface form."""
+
+    def set_terms(self, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
+        """Replace the vocabulary; `vectors` maps term_key(surface) to its vector for every term
+        not stored yet."""
 
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:

@@ -3,8 +3,9 @@
 Tables: `meta` (format, model, settings, generation: JSON values), `files` (every corpus file with
 its sha256, for staleness checks), `documents` (metadata, full text, its promises and requests,
 and the keys that say when its chunks and promises are stale), `chunks` (span, heading, page,
-kind, promise flag, lexical tokens and the key of its vector) and `vectors` (the embedding cache:
-sha256 of the embedded text -> float32 vector, for this index's model). Every change is one
+kind, promise flag, lexical tokens and the key of its vector), `vectors` (the embedding cache:
+sha256 of the embedded text -> float32 vector, for this index's model) and `vocabulary` (the
+corpus's Dutch terms with the key of their vector: retrieval.text.terms). Every change is one
 transaction, so `kill -9` leaves the old state or the new one. WAL mode lets readers keep their
 snapshot while a writer commits.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from retrieval.promises.detect import Promise, as_record
 from retrieval.records import Document, Metadata
 
 FILE = "index.sqlite"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,7 +34,8 @@ CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NO
                     mtime_ns INTEGER NOT NULL, doc_id TEXT);
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, meta TEXT NOT NULL, page_starts TEXT NOT NULL,
-    text TEXT NOT NULL, chunk_key TEXT NOT NULL, promise_key TEXT NOT NULL, promises TEXT NOT NULL
+    text TEXT NOT NULL, chunk_key TEXT NOT NULL, promise_key TEXT NOT NULL, promises TEXT NOT NULL,
+    terms TEXT NOT NULL
 );
 CREATE TABLE chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -44,6 +46,7 @@ CREATE TABLE terms (term TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
 CREATE INDEX chunks_by_doc ON chunks (doc_id, start);
 CREATE INDEX chunks_by_vector ON chunks (vec_key);
 CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE vocabulary (stem TEXT PRIMARY KEY, surface TEXT NOT NULL, vec_key TEXT NOT NULL);
 """
 
 # The order of chunks everywhere (arrays, tie-breaks): by document id, then by position in it.
@@ -109,6 +112,23 @@ def stored_vectors(con: sqlite3.Connection, keys: Iterable[str]) -> dict[str, np
     return out
 
 
+def vectors_of_older_format(path: Path, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+    """Vectors by key from an index.sqlite of another format made with this model; {} when there
+    is none or it cannot be read (that only costs re-embedding)."""
+    if not keys or not Path(path).is_file():
+        return {}
+    try:
+        con = connect(Path(path), readonly=True)
+        try:
+            if get_meta(con).get("model_id") != model_id:
+                return {}
+            return stored_vectors(con, keys)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+
+
 def delete_documents(con: sqlite3.Connection, doc_ids: Iterable[str]) -> None:
     rows = [(d,) for d in doc_ids]
     con.executemany("DELETE FROM chunks WHERE doc_id = ?", rows)
@@ -119,10 +139,11 @@ def upsert_documents(con: sqlite3.Connection, docs: Sequence[IndexedDocument], c
                      vectors: dict[str, np.ndarray]) -> None:
     """Replace these documents and their chunks; store the vectors not stored yet."""
     delete_documents(con, (d.doc.doc_id for d in docs))
-    con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+    con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (d.doc.doc_id, d.doc.path, json.dumps(asdict(d.doc.meta), ensure_ascii=False, default=str),
          json.dumps(list(d.doc.page_starts)), d.doc.text, d.chunk_key, d.promise_key,
-         json.dumps([as_record(p) for p in d.promises], ensure_ascii=False)) for d in docs))
+         json.dumps([as_record(p) for p in d.promises], ensure_ascii=False),
+         json.dumps(d.terms, ensure_ascii=False)) for d in docs))
     terms = dict(con.execute("SELECT term, id FROM terms"))
     new = len(terms)
 
@@ -139,8 +160,37 @@ def upsert_documents(con: sqlite3.Connection, docs: Sequence[IndexedDocument], c
 
 
 def prune_vectors(con: sqlite3.Connection) -> None:
-    """Drop vectors no chunk uses any more (the cache keeps what the index holds)."""
-    con.execute("DELETE FROM vectors WHERE key NOT IN (SELECT vec_key FROM chunks)")
+    """Drop vectors no chunk or term uses any more (the cache keeps what the index holds)."""
+    con.execute("DELETE FROM vectors WHERE key NOT IN (SELECT vec_key FROM chunks) "
+                "AND key NOT IN (SELECT vec_key FROM vocabulary)")
+
+
+def document_terms(con: sqlite3.Connection) -> Iterator[dict]:
+    for (terms,) in con.execute("SELECT terms FROM documents ORDER BY doc_id"):
+        yield json.loads(terms)
+
+
+def stored_terms(con: sqlite3.Connection) -> dict[str, str]:
+    return dict(con.execute("SELECT stem, surface FROM vocabulary"))
+
+
+def set_terms(con: sqlite3.Connection, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
+    """Replace the vocabulary; store the vectors not stored yet."""
+    from retrieval.text.terms import term_key
+
+    con.execute("DELETE FROM vocabulary")
+    con.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)",
+                    ((stem, surface, term_key(surface)) for stem, surface in sorted(terms.items())))
+    con.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
+                    ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()))
+
+
+def read_terms(con: sqlite3.Connection, dimension: int) -> tuple[list[str], np.ndarray]:
+    """(stems, their vectors as rows), in stem order."""
+    rows = con.execute("SELECT t.stem, v.vector FROM vocabulary t JOIN vectors v ON v.key = t.vec_key "
+                       "ORDER BY t.stem").fetchall()
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dimension)
+    return [r[0] for r in rows], matrix
 
 
 # --- reading a snapshot ------------------------------------------------------------------------

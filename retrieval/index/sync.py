@@ -22,9 +22,11 @@ import numpy as np
 from embeddings.cache import sha256_file
 from retrieval.errors import CorpusError
 from retrieval.index import vectors as embedcache
+from retrieval.index import vocabulary
 from retrieval.index.local import LocalIndex
 from retrieval.index.seam import IndexedChunk, IndexedDocument
 from retrieval.index.vectors import text_key
+from retrieval.text.terms import document_terms
 from retrieval.text.tokens import tokenize
 
 Progress = Callable[[str, int, int], None] | None
@@ -34,7 +36,8 @@ GROUP_CHARS = 400_000  # documents written per step: about 400 chunks, a few MB 
 _LOAD_CODE = ("retrieval.ingest.loading", "retrieval.ingest.readers", "retrieval.ingest.metadata",
               "retrieval.ingest.sidecar", "retrieval.ingest.dates", "retrieval.records")
 _CHUNK_CODE = ("retrieval.text.chunking", "retrieval.text.structure", "retrieval.text.noise",
-               "retrieval.text.letterhead", "retrieval.text.spans", "retrieval.text.tokens")
+               "retrieval.text.letterhead", "retrieval.text.spans", "retrieval.text.tokens",
+               "retrieval.text.terms", "retrieval.text.language")
 _PROMISE_CODE = ("retrieval.promises.detect", "retrieval.promises.classify", "retrieval.promises.deadlines",
                  "retrieval.text.structure", "retrieval.text.noise", "retrieval.text.letterhead",
                  "retrieval.text.spans", "retrieval.text.sentences", "retrieval.ingest.dates")
@@ -150,6 +153,10 @@ def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, prog
             embedded, done = embedded + count, done + len(group)
             if progress:
                 progress("Indexing documents", done, len(todo))
+        keys = {d: k for d, k in stored_keys.items() if d not in deleted} | {d.doc_id: k for d, k in todo}
+        state["vocabulary"] = vocabulary.stamp(k[0] for k in keys.values())
+        if meta.get("vocabulary") != state["vocabulary"]:  # also after an interrupted run (Milvus)
+            vocabulary.update(ix, embedder, reuse, progress)
         ix.set_state(files, state, new_generation=bool(deleted or todo))
     if deleted or todo:
         ix.prepare()
@@ -181,8 +188,10 @@ def _prepare(todo, chunk_settings) -> tuple[list[IndexedDocument], list[IndexedC
     for doc, (chunk_key, promise_key) in todo:
         found = tuple(replace(p, overdue=False) for p in promises_in(doc))
         spans = [(p.start, p.end) for p in found if p.kind == "promise"]
-        docs.append(IndexedDocument(doc, chunk_key, promise_key, found))
-        for c in chunking.chunk(doc, chunk_settings):
+        pieces = chunking.chunk(doc, chunk_settings)
+        terms = document_terms(c.text for c in pieces)
+        docs.append(IndexedDocument(doc, chunk_key, promise_key, found, terms))
+        for c in pieces:
             text = c.embed_text or c.text
             promise = any(s < c.end and c.start < e for s, e in spans)
             chunks.append(IndexedChunk(c, text_key(text), tuple(tokenize(text)), promise))

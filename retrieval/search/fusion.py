@@ -27,6 +27,16 @@ def lexical_normalised(raw: np.ndarray, bound: float) -> np.ndarray:
     return np.clip(raw / bound, 0.0, 1.0)
 
 
+def with_expansion(lexical: np.ndarray, expansion_raw: np.ndarray, weight: float) -> np.ndarray:
+    """The lexical side with the expansion terms' BM25 (over its best candidate) given `weight`:
+    (lexical' + weight * expansion') / (1 + weight), still in [0, 1]."""
+    raw = np.asarray(expansion_raw, dtype=np.float32)
+    top = float(raw.max()) if len(raw) else 0.0
+    if top <= 0:
+        return lexical
+    return (np.asarray(lexical, dtype=np.float32) + weight * raw / top) / (1.0 + weight)
+
+
 def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
     """Convex combination of two normalised score arrays (same candidate order)."""
     w = float(min(max(dense_weight, 0.0), 1.0))

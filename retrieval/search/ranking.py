@@ -31,6 +31,11 @@ class RankingConfig:
     # corpus (over the attainable score, a 25,000-chunk corpus pushed every lexical score down).
     lexical_norm: str = "max"  # "max" | "attainable"
     english_glossary: bool = True  # translate the field's English vocabulary (search/glossary.py)
+    # English words matched to the corpus's Dutch terms (search/expansion.py): their BM25 share of
+    # the lexical side (0: off), how many terms per word, and the cosine a term needs.
+    expansion_weight: float = 0.0
+    expansion_neighbours: int = 3
+    expansion_min_cosine: float = 0.9
     # Priors on the hybrid score (1.0 or 0.0: no effect):
     footnote_weight: float = 1.0  # footnotes cite their sources in the question's words; bodies answer
     doc_size_prior: float = 0.0  # / (1 + this * ln(chunks in the document)): a long report's near-misses
@@ -59,7 +64,7 @@ CALIBRATIONS: dict[str, RankingConfig] = {
     "multilingual-e5-small": RankingConfig(
         calibrated_for="multilingual-e5-small", dense_range=(0.75, 0.92), dense_weight_nl=0.7,
         dense_weight_en=0.7, footnote_weight=0.9, doc_size_prior=0.1, short_chunk_prior=1.0,
-        promise_question_weight=0.6, abstain_hybrid=0.3119, abstain_dense=0.8155, abstain_lexical=0.0,
+        promise_question_weight=0.6, expansion_weight=0.4, abstain_hybrid=0.3119, abstain_dense=0.8155, abstain_lexical=0.0,
     ),
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
@@ -24,9 +24,11 @@ from retrieval.index.build import Progress, UpdateReport
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.promises import detect as promises
 from retrieval.records import Filters, Metadata, Passage, SearchResponse
-from retrieval.search import docnumbers, fusion, glossary, language
+from retrieval.search import docnumbers, fusion, glossary
+from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import MODES, check_k, check_mode, check_question, index_filter
 from retrieval.search.ranking import RankingConfig, config_for
+from retrieval.text import language
 from retrieval.text.tokens import tokenize
 
 
@@ -46,6 +48,7 @@ class Searcher:
             if notice:
                 self.notices.append(notice)
         self.config = config
+        self._words = WordVectors(embedder)
 
     def with_config(self, config: RankingConfig) -> Searcher:
         """The same index and model, ranked by another config (benchmarks compare configs so)."""
@@ -172,6 +175,9 @@ class Searcher:
         lang = language.detect(question)
         q = _Query(qvec, self._tokens(ix, question, mode, lang, cfg), lang,
                    promises.is_promise_question(question), cfg)
+        if mode == "hybrid" and lang == "en" and cfg.expansion_weight > 0:
+            q.expanded = expansions(ix, self._words, question, cfg.expansion_neighbours,
+                                    cfg.expansion_min_cosine, set(q.tokens))
         q.bound = ix.lexical_bound(q.tokens) if q.tokens and mode != "dense" else 0.0
         tiebreak = None
         if mode == "dense":
@@ -220,8 +226,10 @@ class Searcher:
         lexical = fusion.lexical_normalised(raw, q.bound)
         if cfg.lexical_norm == "max" and len(ids) and lexical.max() > 0:
             lexical = lexical / lexical.max()
+        if q.expanded:
+            lexical = fusion.with_expansion(lexical, ix.lexical_scores(q.expanded, ids), cfg.expansion_weight)
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
-        weight = cfg.dense_weight(q.lang) if q.tokens else 1.0
+        weight = cfg.dense_weight(q.lang) if q.tokens or q.expanded else 1.0
         fused = fusion.fuse(dense, lexical, weight)
         return fused * fusion.priors(chunks, cfg, q.promise)
 
@@ -298,6 +306,7 @@ class _Query:
     promise: bool
     config: RankingConfig
     bound: float = 0.0
+    expanded: list[str] = field(default_factory=list)  # Dutch terms the English words map to
 
 
 def _truncate(embedder, question: str) -> tuple[str, bool]:

@@ -51,8 +51,12 @@ def _stemmer():
 def tokenize(text: str) -> list[str]:
     """Stemmed, lowercased word tokens without Dutch stop words."""
     stop = dutch_stopwords()
-    kept = [w for w in words(text.lower()) if w not in stop]
-    return _stemmer().stemWords(kept) if kept else []
+    return stems([w for w in words(text.lower()) if w not in stop])
+
+
+def stems(lowercase_words: list[str]) -> list[str]:
+    """The Snowball Dutch stem of each word (lowercase already), as `tokenize` makes them."""
+    return _stemmer().stemWords(lowercase_words) if lowercase_words else []
 
 
 def content_words(text: str) -> set[str]:

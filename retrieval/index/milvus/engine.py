@@ -276,6 +276,16 @@ class MilvusIndex:
     def promises(self) -> list[Promise]:
         return texts.read_promises(self._client, self.parts, self._keys)
 
+    @engine_call
+    def term_neighbours(self, vectors, k: int) -> list[list[tuple[str, float]]]:
+        if not len(vectors):
+            return []
+        hits = self._client.search(self.parts["terms"], data=[as_list(v) for v in vectors],
+                                   anns_field="vector", limit=int(k), output_fields=["stem"],
+                                   search_params={"metric_type": "IP", "params": {}})
+        return [sorted(((h["entity"]["stem"], float(h["distance"])) for h in row),
+                       key=lambda x: (-x[1], x[0])) for row in hits]
+
     # --- versions -------------------------------------------------------------------------------
 
     def latest(self) -> MilvusIndex:

@@ -107,7 +107,8 @@ def document_rows(d: IndexedDocument, chunk_count: int) -> tuple[dict, list[dict
     found = json.dumps([as_record(p) for p in d.promises], ensure_ascii=False)
     parts = (pieces(doc.doc_id, key, "text", doc.text) + pieces(doc.doc_id, key, "meta", meta)
              + pieces(doc.doc_id, key, "pages", json.dumps(list(doc.page_starts)))
-             + pieces(doc.doc_id, key, "promises", found))
+             + pieces(doc.doc_id, key, "promises", found)
+             + pieces(doc.doc_id, key, "terms", json.dumps(d.terms, ensure_ascii=False)))
     return placeholder_rows([row])[0], parts
 
 

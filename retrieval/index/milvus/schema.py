@@ -7,7 +7,10 @@ hashes. Each version `v` has three collections, written by a full build and swit
   Milvus's BM25 function over the `whitespace` tokenizer, so tokenising stays in one place;
 - `<name>_v<v>_docs`: one row per document: its keys, path and chunk count;
 - `<name>_v<v>_texts`: long strings in pieces (a VARCHAR holds at most 65,535 bytes): each
-  document's text with its character offsets, and its metadata, page starts and promises as JSON.
+  document's text with its character offsets, and its metadata, page starts, promises and terms
+  (retrieval.text.terms.document_terms) as JSON;
+- `<name>_v<v>_terms`: the corpus's Dutch vocabulary, one row per stem with its surface form and
+  that form's vector (retrieval.text.terms), for `term_neighbours`.
 
 Milvus needs a vector field in every collection: the meta, docs and texts collections carry a
 2-dimensional placeholder.
@@ -15,11 +18,12 @@ Milvus needs a vector field in every collection: the meta, docs and texts collec
 
 from __future__ import annotations
 
-FORMAT = 2
+FORMAT = 3
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, which the local engine uses
 PIECE_CHARS = 16_000  # 4 bytes per character at most: a piece always fits a VARCHAR
 DENSE_INDEXES = ("FLAT", "IVF_FLAT", "HNSW")  # Milvus Lite has the first two; HNSW needs a server
 _PLACEHOLDER = "placeholder"
+PARTS = ("chunks", "docs", "texts", "terms")
 
 
 def meta_name(collection: str) -> str:
@@ -27,8 +31,8 @@ def meta_name(collection: str) -> str:
 
 
 def names(collection: str, version: int) -> dict[str, str]:
-    """The collections of one version: {"chunks": …, "docs": …, "texts": …}."""
-    return {part: f"{collection}_v{version}_{part}" for part in ("chunks", "docs", "texts")}
+    """The collections of one version: {"chunks": …, "docs": …, "texts": …, "terms": …}."""
+    return {part: f"{collection}_v{version}_{part}" for part in PARTS}
 
 
 def version_of(name: str, collection: str) -> int | None:
@@ -37,7 +41,7 @@ def version_of(name: str, collection: str) -> int | None:
     if not name.startswith(prefix):
         return None
     number, _, part = name[len(prefix):].partition("_")
-    return int(number) if number.isdigit() and part in ("chunks", "docs", "texts") else None
+    return int(number) if number.isdigit() and part in PARTS else None
 
 
 def _placeholder(schema) -> None:
@@ -79,6 +83,7 @@ def create_version(client, collection: str, version: int, dimension: int, dense_
     _create_chunks(client, parts["chunks"], dimension, dense_index, nlist)
     _create_docs(client, parts["docs"])
     _create_texts(client, parts["texts"])
+    _create_terms(client, parts["terms"], dimension)
 
 
 def _create_chunks(client, name: str, dimension: int, dense_index: str, nlist: int) -> None:
@@ -139,7 +144,7 @@ def _create_texts(client, name: str) -> None:
     schema.add_field("piece_id", DataType.VARCHAR, is_primary=True, max_length=128)
     schema.add_field("doc_id", DataType.VARCHAR, max_length=2048)
     schema.add_field("doc_key", DataType.VARCHAR, max_length=64)
-    schema.add_field("field", DataType.VARCHAR, max_length=16)  # text | meta | pages | promises
+    schema.add_field("field", DataType.VARCHAR, max_length=16)  # text | meta | pages | promises | terms
     schema.add_field("seq", DataType.INT64)
     schema.add_field("piece_start", DataType.INT64)  # character offsets of the piece in its string
     schema.add_field("piece_end", DataType.INT64)
@@ -148,6 +153,17 @@ def _create_texts(client, name: str) -> None:
     index = _flat(client)
     index.add_index("doc_id", index_type="INVERTED")
     client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
+
+
+def _create_terms(client, name: str, dimension: int) -> None:
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("stem", DataType.VARCHAR, is_primary=True, max_length=1024)
+    schema.add_field("surface", DataType.VARCHAR, max_length=1024)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=int(dimension))
+    client.create_collection(name, schema=schema, index_params=_flat(client, "vector"),
+                             consistency_level="Strong")
 
 
 def drop_version(client, collection: str, version: int) -> None:

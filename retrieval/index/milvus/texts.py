@@ -103,10 +103,15 @@ def full_documents(client, parts: dict[str, str], docs: dict[str, DocInfo], keys
     return out
 
 
-def read_promises(client, parts: dict[str, str], keys: dict[str, str]) -> list:
-    """Every promise and request, by document then position."""
+def read_field(client, parts: dict[str, str], keys: dict[str, str], field: str) -> dict[str, str]:
+    """doc_id -> one JSON field of every document (pieces joined), in doc id order."""
     grouped: dict[str, list[dict]] = {}
-    for piece in query_all(client, parts["texts"], 'field == "promises"', _PIECE_FIELDS):
+    for piece in query_all(client, parts["texts"], f"field == {lit(field)}", _PIECE_FIELDS):
         if keys.get(piece["doc_id"]) == piece["doc_key"]:
             grouped.setdefault(piece["doc_id"], []).append(piece)
-    return [p for doc_id in sorted(grouped) for p in promises_of(joined(grouped[doc_id]))]
+    return {doc_id: joined(grouped[doc_id]) for doc_id in sorted(grouped)}
+
+
+def read_promises(client, parts: dict[str, str], keys: dict[str, str]) -> list:
+    """Every promise and request, by document then position."""
+    return [p for found in read_field(client, parts, keys, "promises").values() for p in promises_of(found)]

@@ -11,6 +11,7 @@ writes a version nobody reads until the pointer switches (retrieval.index.milvus
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,11 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.index.milvus import meta
+from retrieval.index.milvus.calls import as_list
 from retrieval.index.milvus.connect import Target
 from retrieval.index.milvus.rows import chunk_row, document_rows, lit, quoted
 from retrieval.index.milvus.schema import names
-from retrieval.index.milvus.texts import query_all
+from retrieval.index.milvus.texts import query_all, read_field
 from retrieval.index.seam import IndexedChunk, IndexedDocument
+from retrieval.text.terms import term_key
 
 BATCH = 500  # rows per insert call
 
@@ -121,6 +124,26 @@ class MilvusWriter:
             for part in ("docs",) if self.live else ("chunks", "texts", "docs"):
                 self._client.delete(self.parts[part], filter=expr)
 
+    def document_terms(self) -> list[dict]:
+        """Every document's terms, as written so far."""
+        keys = current_keys(self._client, self.parts, None)
+        return [json.loads(v) for v in read_field(self._client, self.parts, keys, "terms").values()]
+
+    def stored_terms(self) -> dict[str, str]:
+        rows = query_all(self._client, self.parts["terms"], 'stem != ""', ["stem", "surface"])
+        return {r["stem"]: r["surface"] for r in rows}
+
+    def set_terms(self, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
+        """Write the terms that are new or changed, remove the ones gone. Readers may meanwhile see
+        a vocabulary between the two: it only steers the weights of English questions' expansions."""
+        stored = self.stored_terms()
+        gone = sorted(set(stored) - set(terms))
+        for i in range(0, len(gone), BATCH):
+            self._client.delete(self.parts["terms"], filter=f"stem in {quoted(gone[i : i + BATCH])}")
+        self._write(self.parts["terms"], [
+            {"stem": stem, "surface": surface, "vector": as_list(vectors[term_key(surface)])}
+            for stem, surface in sorted(terms.items()) if stored.get(stem) != surface])
+
     def counts(self) -> dict[str, int]:
         """{"documents", "chunks"} as the document rows say (old versions' rows awaiting removal
         are not counted)."""
@@ -143,8 +166,12 @@ class MilvusWriter:
             purge_stale(self._client, self.where, self.version)
 
 
-def current_keys(client, parts: dict[str, str], doc_ids: list[str]) -> dict[str, str]:
-    """doc_id -> the document version its row names now (documents without a row are left out)."""
+def current_keys(client, parts: dict[str, str], doc_ids: list[str] | None) -> dict[str, str]:
+    """doc_id -> the document version its row names now (documents without a row are left out);
+    every document's when `doc_ids` is None."""
+    if doc_ids is None:
+        rows = query_all(client, parts["docs"], "chunks >= 0", ["doc_id", "doc_key"])
+        return {r["doc_id"]: r["doc_key"] for r in rows}
     out: dict[str, str] = {}
     for i in range(0, len(doc_ids), BATCH):
         rows = query_all(client, parts["docs"], f"doc_id in {quoted(doc_ids[i : i + BATCH])}",

@@ -15,12 +15,14 @@ DUTCH = frozenset(
     hun haar hij zij wij we ze ik je u mijn onze er zich tot na sinds omdat zodat volgens""".split()
 )
 
-ENGLISH = frozenset(
+ENGLISH_FUNCTION = frozenset(
     """the a an and of in is on to that this for with are not at or by from as be was were what who
     where when how why which many much does do did has have had will would can could should about
     against into there their they it its them been being any some than then these those our your
-    after before since under between during promised promise minister government victims""".split()
+    after before since under between during""".split()
 )
+# Function words, and words of the field that only an English question uses.
+ENGLISH = ENGLISH_FUNCTION | frozenset("promised promise minister government victims".split())
 
 
 def detect(question: str) -> str:
