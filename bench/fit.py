@@ -7,7 +7,7 @@ index (bundled + extended corpus), eval/dev.jsonl on the bundled index. The obje
 the three runs' hybrid MRR@10. Coordinate ascent over the grids below (each constant in turn, the
 others held; a value must beat the one in force by more than MIN_GAIN), then the abstention
 thresholds: per mode, the highest top score that abstains on at most 5% of the answerable
-calibration questions of all runs pooled.
+calibration questions of all runs pooled, per question language.
 It prints the fitted `RankingConfig` to put in retrieval/search/ranking.py. Report the result on
 held-out questions with bench/search_grid.py --split heldout. Build the indexes first (README).
 """
@@ -41,6 +41,9 @@ GRIDS = {  # the search-time constants of RankingConfig; thresholds are fitted a
     "promise_question_weight": (0.4, 0.6, 0.8, 1.0),
     "lexical_norm": ("max", "attainable"),
     "english_glossary": (True, False),
+    "expansion_weight": (0.0, 0.2, 0.3, 0.4, 0.6),
+    "expansion_neighbours": (2, 3, 5),
+    "expansion_min_cosine": (0.88, 0.9, 0.92),
     "candidate_depth": (50, 100, 200),
 }
 # A value replaces the one in force only when it wins by more than MIN_GAIN: one question moving
@@ -88,10 +91,12 @@ def ascend(runs: Runs, config: RankingConfig, passes: int) -> tuple[RankingConfi
     return config, best
 
 
-def threshold(runs: Runs, config: RankingConfig, mode: str) -> float:
-    """Highest t with at most ABSTAIN_AT_MOST of the answerable questions' top scores below t."""
+def threshold(runs: Runs, config: RankingConfig, mode: str, lang: str) -> float:
+    """Highest t with at most ABSTAIN_AT_MOST of the answerable questions' top scores below t,
+    among the questions in `lang` (English questions score lower: their own threshold)."""
     tops = sorted(j.results[0].score if j.results else 0.0
-                  for judged in measure(runs, config, mode) for j in judged if j.question.answerable)
+                  for judged in measure(runs, config, mode) for j in judged
+                  if j.question.answerable and j.question.lang == lang)
     allowed = math.floor(ABSTAIN_AT_MOST * len(tops))
     return math.floor(float(tops[allowed]) * 10_000) / 10_000
 
@@ -107,10 +112,12 @@ def main() -> int:
     for name, _, qs in runs:
         print(f"{name}: {sum(q.answerable for q in qs)} answerable, "
               f"{sum(not q.answerable for q in qs)} unanswerable calibration questions")
-    start = replace(CALIBRATIONS[MODEL], abstain_hybrid=0.0, abstain_dense=0.0, abstain_lexical=0.0)
+    start = replace(CALIBRATIONS[MODEL], abstain_hybrid=0.0, abstain_dense=0.0, abstain_lexical=0.0,
+                    abstain_hybrid_en=None, abstain_dense_en=None, abstain_lexical_en=None)
     config, best = ascend(runs, start, args.passes)
-    config = replace(config, abstain_hybrid=threshold(runs, config, "hybrid"),
-                     abstain_dense=threshold(runs, config, "dense"))
+    langs = (("nl", ""), ("en", "_en"))
+    config = replace(config, **{f"abstain_{mode}{suffix}": threshold(runs, config, mode, lang)
+                                for mode in ("hybrid", "dense") for lang, suffix in langs})
     print(f"\nfitted in {time.perf_counter() - started:.0f} s; mean calibration MRR@10 {best:.4f}")
     print(config)
     return 0

@@ -79,9 +79,9 @@ def test_summarise_per_language_and_abstention():
     assert summary["nl"] == {"n": 2, "recall@1": 0.5, "recall@5": 1.0, "recall@10": 1.0, "mrr@10": 0.75,
                              "ndcg@10": round((1 + 1 / math.log2(3)) / 2, 4)}
     assert summary["en"]["n"] == 1 and summary["en"]["recall@10"] == 0.0
-    assert summary["abstention"] == {"unanswerable": 2, "abstained": 0.5, "answerable_abstained": 0.3333,
-                                     "counts": {"unanswerable_abstained": 1, "answerable": 3,
-                                                "answerable_abstained": 1}}
+    assert summary["abstention"] == {
+        "unanswerable": 2, "abstained": 0.5, "answerable_abstained": 0.3333, "precision": 0.5,
+        "counts": {"unanswerable_abstained": 1, "answerable": 3, "answerable_abstained": 1}}
 
 
 def test_failures_say_what_was_expected_and_what_came_first():

@@ -146,8 +146,9 @@ def test_questions_find_their_document(nrm_slice, question, key):
 @pytest.mark.scale
 def test_full_extended_corpus_meets_the_quality_bar(tmp_path, real_embedder):
     """Bundled + extended corpus, indexed from scratch: on the held-out questions of
-    eval/dev_extended.jsonl, hybrid MRR@10 >= 0.42 and Recall@5 >= 0.60 (measured 2026-12-03: 0.450
-    and 0.619 on 63 answerable questions). Takes about half an hour on two cores without AMX."""
+    eval/dev_extended.jsonl, hybrid MRR@10 >= 0.48 and Recall@5 >= 0.60 (measured 2026-12-03 with
+    the English expansions of issue 15: 0.517 and 0.635 on 63 answerable questions). Takes about
+    half an hour on two cores without AMX."""
     from retrieval import Searcher
     from retrieval.evaluation import evaluate as ev
     from retrieval.evaluation.evalset import load_eval_set
@@ -160,7 +161,7 @@ def test_full_extended_corpus_meets_the_quality_bar(tmp_path, real_embedder):
     questions = load_eval_set(root / "eval" / "dev_extended.jsonl", searcher.document_text)
     summary = ev.summarise(ev.run_set(searcher, select(questions, "heldout"), mode="hybrid"))["all"]
     assert summary["n"] == 63, summary
-    assert summary["mrr@10"] >= 0.42, summary
+    assert summary["mrr@10"] >= 0.48, summary
     assert summary["recall@5"] >= 0.60, summary
     for doc_id in searcher.documents:
         if re.match(r"nrm_\d{4}-\d\d-\d\d_P\d{4}D\d\d_", doc_id):

@@ -127,6 +127,16 @@ def test_abstention_follows_the_config(searcher):
     assert searcher.search("quantumcomputers en supergeleiding", k=2, mode="hybrid").abstained
 
 
+def test_english_questions_have_their_own_thresholds(searcher):
+    assert E5.abstain_hybrid_en is not None and E5.abstain_hybrid_en != E5.abstain_hybrid
+    english = searcher.search("What about quantum computers and superconductivity?", k=2, mode="hybrid")
+    assert english.threshold == E5.abstain_hybrid_en and english.abstained
+    dense = searcher.search("What about quantum computers and superconductivity?", k=2, mode="dense")
+    assert dense.threshold == E5.abstain_dense_en
+    assert replace(E5, abstain_hybrid_en=None).threshold("hybrid", "en") == E5.abstain_hybrid
+    assert E5.threshold("lexical", "en") == E5.abstain_lexical  # no English threshold of its own
+
+
 def test_a_model_without_calibration_gets_neutral_ranking_and_a_notice(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()

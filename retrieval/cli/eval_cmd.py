@@ -133,7 +133,8 @@ def format_table(mode: str, summary: dict, k: int) -> list[str]:
     n = ab["counts"]
     lines.append(f"abstention: abstained on {n['unanswerable_abstained']} of {ab['unanswerable']} "
                  f"unanswerable ({_pct(ab['abstained'])}) and on {n['answerable_abstained']} of "
-                 f"{n['answerable']} answerable questions ({_pct(ab['answerable_abstained'])})")
+                 f"{n['answerable']} answerable questions ({_pct(ab['answerable_abstained'])}); "
+                 f"precision {_pct(ab['precision'])}")
     return lines
 
 

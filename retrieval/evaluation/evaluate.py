@@ -79,15 +79,19 @@ def rank_metrics(ranks: Sequence[int | None]) -> dict:
 
 def abstention(judged: Sequence[Judged]) -> dict:
     """`unanswerable`: how many questions have no answer; `abstained`: share of those the search
-    abstained on (higher is better); `answerable_abstained`: share of answerable questions it
-    wrongly abstained on (lower is better). Shares are None when there is nothing to divide;
+    abstained on (higher is better; abstention's recall); `answerable_abstained`: share of
+    answerable questions it wrongly abstained on (lower is better); `precision`: share of the
+    abstentions that were on unanswerable questions. Shares are None when there is nothing to divide;
     `counts` gives the numbers behind both shares, so a rate is never read without its size."""
     unanswerable = [j for j in judged if not j.question.answerable]
     answerable = [j for j in judged if j.question.answerable]
+    abstained = [j for j in judged if j.abstained]
     return {
         "unanswerable": len(unanswerable),
         "abstained": _round(_share(j.abstained for j in unanswerable)),
         "answerable_abstained": _round(_share(j.abstained for j in answerable)),
+        # Abstention as a detector of unanswerable questions: recall is "abstained" above.
+        "precision": _round(_share(not j.question.answerable for j in abstained)),
         "counts": {"unanswerable_abstained": sum(j.abstained for j in unanswerable),
                    "answerable": len(answerable),
                    "answerable_abstained": sum(j.abstained for j in answerable)},

@@ -41,30 +41,41 @@ class RankingConfig:
     doc_size_prior: float = 0.0  # / (1 + this * ln(chunks in the document)): a long report's near-misses
     short_chunk_prior: float = 0.0  # * min(1, chars / 300) ** this: scraps (a heading, a table cell)
     promise_question_weight: float = 1.0  # for a question about promises: passages without a promise
-    # Abstention: a top score under the mode's threshold says "no good answer" (0: never).
+    # Abstention: a top score under the mode's threshold for the question's language says "no good
+    # answer" (0: never). English questions score lower (their words rarely match Dutch text), so
+    # they have thresholds of their own; None: the same as Dutch.
     abstain_hybrid: float = 0.0
     abstain_dense: float = 0.0
     abstain_lexical: float = 0.0
+    abstain_hybrid_en: float | None = None
+    abstain_dense_en: float | None = None
+    abstain_lexical_en: float | None = None
     number_match_score: float = 1.0  # score given to the passage of a document asked for by its number
 
     def dense_weight(self, lang: str) -> float:
         return self.dense_weight_en if lang == "en" else self.dense_weight_nl
 
-    def threshold(self, mode: str) -> float:
-        return {"hybrid": self.abstain_hybrid, "dense": self.abstain_dense,
-                "lexical": self.abstain_lexical}[mode]
+    def threshold(self, mode: str, lang: str = "nl") -> float:
+        """The top score below which a search in `mode` abstains on a question in `lang`."""
+        shared = {"hybrid": self.abstain_hybrid, "dense": self.abstain_dense,
+                  "lexical": self.abstain_lexical}[mode]
+        own = getattr(self, f"abstain_{mode}_en") if lang == "en" else None
+        return shared if own is None else own
 
 
-# Fitted 2026-12-03 by bench/fit.py on calibration questions (issue 12). Abstention thresholds: the
-# highest top score that abstains on at most 5% of the answerable calibration questions. They catch
-# questions outside the corpus's subject; on-topic questions asking for a fact the corpus lacks
-# score like answerable ones (see the README). promise_question_weight changes no calibration
-# question's ranking, so it keeps its earlier value.
+# Fitted 2026-12-03 by bench/fit.py on calibration questions (issue 15; first fitted in issue 12).
+# Abstention thresholds, per question language: the highest top score that abstains on at most 5%
+# of the answerable calibration questions in that language. They catch questions outside the
+# corpus's subject; on-topic questions asking for a fact the corpus lacks score like answerable
+# ones (see the README). promise_question_weight changes no calibration question's ranking, so it
+# keeps its earlier value.
 CALIBRATIONS: dict[str, RankingConfig] = {
     "multilingual-e5-small": RankingConfig(
-        calibrated_for="multilingual-e5-small", dense_range=(0.75, 0.92), dense_weight_nl=0.7,
+        calibrated_for="multilingual-e5-small", dense_range=(0.75, 0.95), dense_weight_nl=0.7,
         dense_weight_en=0.7, footnote_weight=0.9, doc_size_prior=0.1, short_chunk_prior=1.0,
-        promise_question_weight=0.6, expansion_weight=0.4, abstain_hybrid=0.3119, abstain_dense=0.8155, abstain_lexical=0.0,
+        promise_question_weight=0.6, expansion_weight=0.4, expansion_neighbours=3,
+        expansion_min_cosine=0.9, abstain_hybrid=0.4376, abstain_hybrid_en=0.2512,
+        abstain_dense=0.8619, abstain_dense_en=0.8144, abstain_lexical=0.0,
     ),
 }
 

@@ -202,7 +202,7 @@ class Searcher:
         texts = ix.text_slices([(c.doc_id, s, e) for c, _, s, e in chosen])
         results = tuple(self._passage(v, rank, *choice, text)
                         for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
-        threshold = cfg.threshold(mode)
+        threshold = cfg.threshold(mode, lang)
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
 
