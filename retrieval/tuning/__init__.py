@@ -1,0 +1,1 @@
+"""Domain adaptation of the embedding model on pairs made from the corpus (issue 15)."""
