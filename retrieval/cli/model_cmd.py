@@ -38,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.tune:
         return tune_cmd.run(args)
-    if args.corpus:
-        _say("--corpus is read only with --tune; ignored")
+    ignored = [f"--{n}" for n in ("corpus", "exclude_heldout") if getattr(args, n)]
+    ignored += ["--seed"] * (args.seed != 0) + ["--epochs"] * (args.epochs != 1)
+    if ignored:
+        _say(f"{', '.join(o.replace('_', '-') for o in ignored)} read only with --tune; ignored")
 
     embedder = embeddings.default_embedder(args.model, args.dtype, args.cache, args.encoder)
     if embedder.source.is_default:

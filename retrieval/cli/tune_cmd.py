@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.corpus:
         raise CorpusError("--tune needs at least one --corpus DIR to make training pairs from")
+    ignored = [f"--{n}" for n in ("model", "dtype", "encoder") if getattr(args, n, None)]
+    if ignored:
+        _say(f"{', '.join(ignored)} ignored: --tune always starts from the default model")
     if args.epochs < 1:
         raise CorpusError(f"--epochs must be 1 or more, not {args.epochs}")
     folders = [Path(c) for c in args.corpus]

@@ -2,7 +2,7 @@
 
 After each update that changed documents, the vocabulary is made again from every document's
 stored terms (a few MB for the 16-million-character corpus, about a second), and only surface
-forms without a stored vector are embedded: once for a new index (about 12,000 terms for the
+forms without a stored vector are embedded: once for a new index (about 15,000 terms for the
 extended corpus), then a handful per added document. Every engine stores it (`set_terms`) and
 answers `term_neighbours` from it.
 """

@@ -11,6 +11,7 @@ lexical weight, and never bring in candidates of their own.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -29,22 +30,28 @@ def english_words(question: str) -> list[str]:
 
 
 class WordVectors:
-    """Word embeddings of one embedder, computed once per word (questions repeat their words)."""
+    """Word embeddings of one embedder, computed once per word (questions repeat their words).
+    Safe for the app's threads: the cache is locked, the embedding is not."""
 
     def __init__(self, embedder) -> None:
         self.embedder = embedder
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, ws: list[str]) -> np.ndarray:
-        missing = [w for w in ws if w not in self._cache]
+        with self._lock:
+            found = {w: self._cache[w] for w in ws if w in self._cache}
+        missing = [w for w in dict.fromkeys(ws) if w not in found]
         if missing:
-            for w, v in zip(missing, self.embedder.embed_queries(missing), strict=True):
-                self._cache[w] = np.asarray(v, dtype=np.float32)
-        for w in ws:
-            self._cache.move_to_end(w)
-        while len(self._cache) > CACHE_WORDS:
-            self._cache.popitem(last=False)
-        return np.vstack([self._cache[w] for w in ws])
+            found.update(zip(missing, np.asarray(self.embedder.embed_queries(missing), dtype=np.float32),
+                             strict=True))
+        with self._lock:
+            for w in ws:
+                self._cache[w] = found[w]
+                self._cache.move_to_end(w)
+            while len(self._cache) > CACHE_WORDS:
+                self._cache.popitem(last=False)
+        return np.vstack([found[w] for w in ws])
 
 
 def expansions(index, vectors: WordVectors, question: str, neighbours: int, min_cosine: float,

