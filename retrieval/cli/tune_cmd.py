@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     sets = [Path(s) for s in (args.exclude_heldout or DEFAULT_SETS)]
     excluded = held_out_documents(sets)
     settings = TuneSettings(seed=args.seed, epochs=args.epochs)
-    pairs, _ = corpus_pairs(folders, excluded)
+    pairs = corpus_pairs(folders, excluded)
     if len(pairs) < 2:
         raise CorpusError(f"the corpus gives {len(pairs)} training pair(s); at least 2 are needed")
     base_id = cache.default_model_id()

@@ -155,6 +155,11 @@ def upsert_documents(con: sqlite3.Connection, docs: Sequence[IndexedDocument], c
          ensure_ascii=False), c.chunk.page, c.chunk.kind, int(c.promise), c.vec_key, ids(c.tokens))
         for c in chunks))
     con.executemany("INSERT INTO terms VALUES (?, ?)", ((t, i) for t, i in terms.items() if i >= new))
+    _insert_vectors(con, vectors)
+
+
+def _insert_vectors(con: sqlite3.Connection, vectors: dict[str, np.ndarray]) -> None:
+    """Store the vectors whose key is not stored yet (chunks and terms share the embedding cache)."""
     con.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
                     ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()))
 
@@ -181,8 +186,7 @@ def set_terms(con: sqlite3.Connection, terms: dict[str, str], vectors: dict[str,
     con.execute("DELETE FROM vocabulary")
     con.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)",
                     ((stem, surface, term_key(surface)) for stem, surface in sorted(terms.items())))
-    con.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
-                    ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()))
+    _insert_vectors(con, vectors)
 
 
 def read_terms(con: sqlite3.Connection, dimension: int) -> tuple[list[str], np.ndarray]:

@@ -29,7 +29,8 @@ def lexical_normalised(raw: np.ndarray, bound: float) -> np.ndarray:
 
 def with_expansion(lexical: np.ndarray, expansion_raw: np.ndarray, weight: float) -> np.ndarray:
     """The lexical side with the expansion terms' BM25 (over its best candidate) given `weight`:
-    (lexical' + weight * expansion') / (1 + weight), still in [0, 1]."""
+    (lexical' + weight * expansion') / (1 + weight), still in [0, 1]; `lexical` itself when no
+    candidate holds an expansion term."""
     raw = np.asarray(expansion_raw, dtype=np.float32)
     top = float(raw.max()) if len(raw) else 0.0
     if top <= 0:

@@ -227,8 +227,7 @@ class Searcher:
         if cfg.lexical_norm == "max" and len(ids) and lexical.max() > 0:
             lexical = lexical / lexical.max()
         expanded = ix.lexical_scores(q.expanded, ids) if q.expanded else np.zeros(0, np.float32)
-        if expanded.any():
-            lexical = fusion.with_expansion(lexical, expanded, cfg.expansion_weight)
+        lexical = fusion.with_expansion(lexical, expanded, cfg.expansion_weight)  # unchanged if none match
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
         weight = cfg.dense_weight(q.lang) if q.tokens or expanded.any() else 1.0
         fused = fusion.fuse(dense, lexical, weight)

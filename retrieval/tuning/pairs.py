@@ -67,8 +67,8 @@ def _enough(text: str | None) -> bool:
     return bool(text) and len(_WORD.findall(text)) >= MIN_ANCHOR_WORDS
 
 
-def corpus_pairs(folders: Iterable[Path], exclude: set[str], chunk_settings=None) -> tuple[list[Pair], list]:
-    """(pairs of every document not in `exclude`, the documents read), duplicates dropped."""
+def corpus_pairs(folders: Iterable[Path], exclude: set[str], chunk_settings=None) -> list[Pair]:
+    """The pairs of every document not in `exclude`, duplicates dropped."""
     from retrieval.ingest import loading
     from retrieval.text import chunking
 
@@ -82,7 +82,7 @@ def corpus_pairs(folders: Iterable[Path], exclude: set[str], chunk_settings=None
             if (p.anchor, p.positive) not in seen:
                 seen.add((p.anchor, p.positive))
                 pairs.append(p)
-    return pairs, loaded.documents
+    return pairs
 
 
 def held_out_documents(eval_sets: Iterable[Path]) -> set[str]:
