@@ -47,6 +47,7 @@ def init_session(searcher) -> None:
     if "history" not in ss:
         shared = share.read_shared(params, searcher.doc_types, searcher.documents, MAX_PASSAGES)
         ss.history, ss.next_turn, ss.pending = [], 1, shared.question
+        ss.pending_history = list(shared.history)
         ss.link_defaults = {
             "f_since": share.parse_day(shared.filters.since),
             "f_until": share.parse_day(shared.filters.until),
@@ -76,9 +77,9 @@ def sync_url(lang: str) -> None:
     """Keep the URL on the last answer (question and its filters) and on the open passage, if any."""
     last = next((turn for turn in reversed(ss.history) if turn["response"] is not None), None)
     wanted = share.share_params(last["question"] if last else None, last["filters"] if last else Filters(),
-                                lang, ss.ui_n, DEFAULT_SHOWN)
+                                lang, ss.ui_n, DEFAULT_SHOWN, last["earlier"] if last else ())
     wanted = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
-    for key in share.CONTEXT_KEYS:
+    for key in share.KEPT_KEYS:
         if key in st.query_params:
             wanted[key] = st.query_params.get_all(key)
     if wanted != {k: st.query_params.get_all(k) for k in st.query_params}:
@@ -102,26 +103,45 @@ def close_context() -> None:
 
 # --- asking ------------------------------------------------------------------------------------------
 
-def ask(searcher, question: str, filters: Filters) -> None:
+def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = None) -> None:
     """Search once and keep the response in the session; messages are stored as keys, so they follow
-    a later language switch."""
+    a later language switch. A follow-up is searched with the conversation's earlier questions
+    (`earlier`, default: every question asked before in this session), never with its answers."""
+    if earlier is None:
+        earlier = [turn["question"].strip()[: share.MAX_QUESTION_CHARS] for turn in ss.history]
     turn = {"id": ss.next_turn, "question": question, "filters": filters, "response": None, "error": None,
-            "notes": [], "seconds": 0.0, "more": 0, "marks": {}}
+            "notes": [], "seconds": 0.0, "more": 0, "marks": {}, "earlier": []}
     ss.next_turn += 1
     text = question.strip()
     if len(text) > share.MAX_QUESTION_CHARS:
         text = text[: share.MAX_QUESTION_CHARS]
         turn["notes"].append(("too_long", {"n": share.MAX_QUESTION_CHARS}))
-    began = time.perf_counter()
-    if not text:
-        turn["error"] = ("empty", {})
+    if text:
+        search_turn(searcher, turn, text, earlier[-share.MAX_HISTORY:])
     else:
-        try:
-            turn["response"] = searcher.search(text, k=MAX_PASSAGES, mode="hybrid", filters=filters)
-        except QueryError as exc:
-            turn["error"] = ("query_error", {"error": str(exc)})
-    turn["seconds"] = time.perf_counter() - began
+        turn["error"] = ("empty", {})
     ss.history.append(turn)
+
+
+def search_turn(searcher, turn: dict, text: str, earlier: list[str]) -> None:
+    """(Re)search one turn; it keeps the earlier questions only when they changed the search."""
+    began = time.perf_counter()
+    turn.update(response=None, error=None, more=0, marks={}, earlier=[])
+    try:
+        turn["response"] = searcher.search(text, k=MAX_PASSAGES, mode="hybrid", filters=turn["filters"],
+                                           history=earlier)
+        if turn["response"].searched_as != turn["response"].question:
+            turn["earlier"] = list(earlier)
+    except QueryError as exc:
+        turn["error"] = ("query_error", {"error": str(exc)})
+    turn["seconds"] = time.perf_counter() - began
+
+
+def own_words(searcher, turn_id: int) -> None:
+    """The "search this question on its own words" button: the turn is searched again without history."""
+    for turn in ss.history:
+        if turn["id"] == turn_id and turn["response"] is not None:
+            search_turn(searcher, turn, turn["response"].question, [])
 
 
 # --- showing -----------------------------------------------------------------------------------------
@@ -134,6 +154,10 @@ def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
     resp = turn["response"]
     for key, args in turn["notes"]:
         st.warning(t[key].format(**args))
+    if turn["earlier"]:
+        st.caption(md(t["searched_as"].format(text=resp.searched_as)), help=t["searched_as_help"])
+        st.button(t["own_words"], key=f"own-{turn['id']}", on_click=own_words, args=(searcher, turn["id"]),
+                  icon=":material/undo:", type="tertiary")
     for warning in resp.warnings:
         st.warning(md(warning_text(warning, lang)))
     titles = {d: info.title or d for d, info in searcher.documents.items()}
@@ -146,14 +170,15 @@ def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
     shown = resp.results[: min(len(resp.results), ss.ui_n + turn["more"])]
     missing = [p for p in shown if p.rank not in turn["marks"]]
     if missing:
-        found = highlight.highlight_passages([p.text for p in missing], resp.question)
+        found = highlight.highlight_passages([p.text for p in missing], resp.searched_as or resp.question)
         turn["marks"].update({p.rank: spans for p, spans in zip(missing, found, strict=True)})
     for p in shown:
         cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
     if len(shown) < len(resp.results):
         st.button(t["more"], key=f"more-{turn['id']}", on_click=show_more, args=(turn["id"],),
                   icon=":material/expand_more:")
-    params = share.share_params(turn["question"], turn["filters"], lang, ss.ui_n, DEFAULT_SHOWN)
+    params = share.share_params(turn["question"], turn["filters"], lang, ss.ui_n, DEFAULT_SHOWN,
+                                turn["earlier"])
     link = share.answer_link(params)
     st.caption(f"{md(t['took'].format(n=len(shown), seconds=turn['seconds']))} · [{t['share']}]({link})")
 
@@ -231,7 +256,7 @@ def chat_page() -> None:
     try:
         if ss.pending:
             question, ss.pending = ss.pending, None
-            ask(searcher, question, current_filters())
+            ask(searcher, question, current_filters(), ss.pop("pending_history", None) or [])
         if prompt is not None:
             ask(searcher, prompt, current_filters())
         render_context(searcher, t, lang)

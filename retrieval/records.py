@@ -117,6 +117,7 @@ class SearchResponse:
     results: tuple[Passage, ...]
     filters: Filters = field(default_factory=Filters)
     warnings: tuple[str, ...] = ()
+    searched_as: str = ""  # the text searched: the question, or a follow-up with its earlier questions
 
 
 def parse_iso_date(value: str) -> Date:

@@ -15,6 +15,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from ui.markdown import escape_markdown as md  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 CORPUS = ROOT / "corpus"
@@ -232,3 +234,24 @@ def test_choices_survive_a_visit_to_the_promises_page(app):
     app.switch_page("app.py").run()
     assert not app.exception
     assert app.radio(key="ui_lang").value == "en" and app.multiselect(key="f_types").value == ["Kamerbrief"]
+
+
+def test_follow_up_is_searched_with_the_earlier_question(app, monkeypatch, bundled_index):
+    follow = "En hoeveel geld is daarvoor beschikbaar?"
+    ask(app, DUTCH)
+    assert not [c for c in texts(app.caption) if c.startswith("Gezocht als")]  # the first stands alone
+    ask(app, follow)
+    shown = [c for c in texts(app.caption) if c.startswith("Gezocht als")]
+    resp = last_response(app)
+    assert resp.searched_as.startswith(follow) and "ervaringsdeskundigen" in resp.searched_as
+    assert shown == [f"Gezocht als\\: {md(resp.searched_as)}"]
+    assert app.query_params["q"] == follow and app.query_params["h"] == DUTCH  # the link carries it
+    passages = [h for h in texts(app.html) if 'class="bw-passage"' in h][3:]
+    assert any("ervaringsdeskundig" in h for h in passages)
+    app.button(key="own-2").click().run()  # search it on its own words instead
+    assert last_response(app).searched_as == follow
+    assert not [c for c in texts(app.caption) if c.startswith("Gezocht als")]
+    assert "h" not in app.query_params
+    reopened = start(monkeypatch, CORPUS, bundled_index, {"q": follow, "h": DUTCH})
+    assert last_response(reopened).searched_as == resp.searched_as
+    assert [r.start for r in last_response(reopened).results] == [r.start for r in resp.results]

@@ -100,3 +100,15 @@ def test_assign_sends_a_tie_to_heldout_and_fills_the_short_half():
             {"id": "b", "lang": "en", "answers": [], "split": "heldout"},
             {"id": "c", "lang": "en", "answers": []}, {"id": "d", "lang": "nl", "answers": []}]
     assert [r["split"] for r in assign(rows)] == ["heldout", "heldout", "calibration", "heldout"]
+
+
+def test_dialogues_need_their_history_and_are_balanced():
+    from retrieval.search.followup import searched_as
+
+    dialogues = load_eval_set(EVAL / "dialogues.jsonl", texts(ROOT / "corpus"))  # raises on a lost quote
+    assert len(dialogues) >= 30 and all(q.answerable and q.history for q in dialogues)
+    assert min(sum(q.lang == lang for q in dialogues) for lang in ("nl", "en")) >= 14
+    assert all(q.split in SPLITS for q in dialogues) and not unbalanced(strata(dialogues))
+    # most last turns are recognised as follow-ups (the rest are searched on their own words)
+    taken = sum(searched_as(q.question, q.history) != q.question for q in dialogues)
+    assert taken >= 0.85 * len(dialogues), taken

@@ -56,6 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "page": "p. {page}",
         "choose": "Kies …",
         "chat_page": "Zoeken",
+        "searched_as": "Gezocht als: {text}",
+        "searched_as_help": "Een korte of verwijzende vervolgvraag wordt samen met de eerdere vragen van dit "
+                            "gesprek gezocht (alleen de vragen, niet de antwoorden).",
+        "own_words": "Alleen op deze vraag zoeken",
     },
     "en": {
         "subtitle": "Verbatim passages from Dutch parliamentary documents on human trafficking. Every quote "
@@ -107,6 +111,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "page": "p. {page}",
         "choose": "Choose …",
         "chat_page": "Search",
+        "searched_as": "Searched as: {text}",
+        "searched_as_help": "A short or referring follow-up is searched together with this conversation's "
+                            "earlier questions (the questions only, not the answers).",
+        "own_words": "Search this question on its own words",
     },
 }
 

@@ -16,8 +16,10 @@ from retrieval.records import Filters
 
 LANGS = ("nl", "en")
 MAX_QUESTION_CHARS = 2000
-ANSWER_KEYS = ("q", "since", "until", "type", "docs", "undated", "lang", "n")
+MAX_HISTORY = 5  # earlier questions a link carries (a follow-up is searched with them)
+ANSWER_KEYS = ("q", "h", "since", "until", "type", "docs", "undated", "lang", "n")
 CONTEXT_KEYS = ("doc", "start", "end")
+KEPT_KEYS = (*CONTEXT_KEYS, "note")  # what the chat leaves in the URL when it moves to a new answer
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Shared:
     filters: Filters = field(default_factory=Filters)
     lang: str | None = None
     n: int | None = None
+    history: tuple[str, ...] = ()  # the question's earlier questions, oldest first
 
 
 @dataclass(frozen=True)
@@ -64,15 +67,20 @@ def read_shared(params: Mapping[str, Sequence[str]], doc_types: Collection[str] 
         since=since.isoformat() if since else None, until=until.isoformat() if until else None,
         doc_types=types, doc_ids=docs, include_undated=_one(params, "undated") != "0",
     )
-    return Shared(question, filters, lang if lang in LANGS else None, n)
+    history = tuple(h.strip()[:MAX_QUESTION_CHARS] for h in params.get("h") or () if h.strip())
+    history = history[-MAX_HISTORY:] if question else ()
+    return Shared(question, filters, lang if lang in LANGS else None, n, history)
 
 
 def share_params(question: str | None, filters: Filters, lang: str, n: int | None = None,
-                 default_n: int = 3) -> dict[str, str | list[str]]:
-    """Query parameters for a link that reopens this answer (the inverse of read_shared)."""
+                 default_n: int = 3, history: Sequence[str] = ()) -> dict[str, str | list[str]]:
+    """Query parameters for a link that reopens this answer (the inverse of read_shared); `history`
+    is the earlier questions it was searched with, so a follow-up reopens as it was answered."""
     out: dict[str, str | list[str]] = {}
     if question:
         out["q"] = question
+        if history:
+            out["h"] = list(history)[-MAX_HISTORY:]
     if filters.since:
         out["since"] = filters.since
     if filters.until:

@@ -27,6 +27,11 @@ def register(subparsers) -> None:
         help="score only the set's calibration or heldout questions (their 'split' field), or all "
              "(default); report quality on heldout questions, tune on calibration ones",
     )
+    parser.add_argument(
+        "--no-history", action="store_true",
+        help="search every question on its own words, ignoring a line's 'history' (earlier questions of "
+             "a dialogue); to measure what the history adds",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of tables")
     parser.add_argument(
         "--run", metavar="OUT.trec",
@@ -81,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     try:
         for mode in modes:
-            judged[mode] = evaluate.run_set(searcher, questions, mode=mode, k=args.k, progress=bar)
+            judged[mode] = evaluate.run_set(searcher, questions, mode=mode, k=args.k, progress=bar,
+                                            history=not args.no_history)
     finally:
         bar.close()
     if args.run:
@@ -92,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         Path(args.qrels).write_text(json.dumps(evaluate.qrels(questions), indent=1) + "\n", "utf-8")
         print(f"bronwijzer: wrote qrels {args.qrels}", file=sys.stderr)
     result = evaluate.report(judged, split=args.split)
+    if any(q.history for q in questions):
+        result["history"] = not args.no_history
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -100,7 +108,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_report(result: dict, k: int) -> str:
-    lines = [f"split {result['split']}: {result['questions']} questions", ""]
+    lines = [f"split {result['split']}: {result['questions']} questions"]
+    if "history" in result:
+        lines[0] += ("; follow-ups searched with their earlier questions" if result["history"] else
+                     "; every question searched on its own words (--no-history)")
+    lines.append("")
     for mode, summary in result["modes"].items():
         lines.extend(format_table(mode, summary, k))
         lines.append("")

@@ -18,10 +18,17 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "search", help="find the passages that answer a question",
         description="Print the best verbatim passages for a question (human-readable, or JSON with --json). "
-                    "With --queries, answer every line of a JSON-lines file (fields id, question).",
+                    "With --queries, answer every line of a JSON-lines file (fields id, question, and "
+                    "optionally history: the conversation's earlier questions, oldest first).",
     )
     parser.add_argument("question", nargs="?", help="the question (Dutch or English)")
-    parser.add_argument("--queries", metavar="FILE.jsonl", help="batch: JSON lines with id and question")
+    parser.add_argument("--queries", metavar="FILE.jsonl",
+                        help="batch: JSON lines with id, question and optionally history")
+    parser.add_argument(
+        "--history", action="append", metavar="QUESTION",
+        help="an earlier question of the conversation (repeatable, oldest first): a follow-up such as "
+             "'En hoeveel geld is daarvoor beschikbaar?' is searched together with them",
+    )
     parser.add_argument("--k", type=int, default=5, help="number of passages, 1-100 (default 5)")
     parser.add_argument("--mode", default="hybrid", help="hybrid (default), dense or lexical")
     parser.add_argument("--since", metavar="DATE", help="only documents dated on/after DATE (YYYY[-MM[-DD]])")
@@ -63,6 +70,8 @@ def _check(args: argparse.Namespace) -> None:
         raise QueryError("give a question, or --queries FILE.jsonl for a batch")
     if args.question is not None:
         check_question(args.question)
+    if args.history and args.queries:
+        raise QueryError("--history goes with a single question; in --queries give each line a 'history'")
     check_k(args.k, "--k")
     check_mode(args.mode)
 
@@ -78,7 +87,8 @@ def _read_queries(path: str) -> list[str]:
 
 def response_json(resp, qid=None, with_id: bool = False) -> dict:
     out = {"id": qid} if with_id else {}
-    out.update(question=resp.question, mode=resp.mode, abstained=resp.abstained, threshold=resp.threshold,
+    out.update(question=resp.question, searched_as=resp.searched_as or resp.question, mode=resp.mode,
+               abstained=resp.abstained, threshold=resp.threshold,
                results=[{f: getattr(p, f) for f in RESULT_FIELDS} for p in resp.results])
     return out
 
@@ -89,6 +99,8 @@ def _human(resp) -> str:
     from retrieval.present import citations, highlight
 
     lines = []
+    if resp.searched_as and resp.searched_as != resp.question:
+        lines.append(f"searched as: {resp.searched_as}")
     if resp.abstained:
         lines.append(f"(no passage clears the {resp.mode} threshold {resp.threshold:.2f}: weak matches only)")
     if not resp.results:
@@ -102,7 +114,7 @@ def _human(resp) -> str:
             lines.append(f"   section: {citations.one_line(p.heading)}")
         body = " ".join(p.text.split())
         lines.extend(textwrap.wrap(body, width=100, initial_indent="   ", subsequent_indent="   "))
-        best = highlight.best_sentences(p.text, resp.question, limit=1)
+        best = highlight.best_sentences(p.text, resp.searched_as or resp.question, limit=1)
         if best:
             a, b = best[0]
             lines.append(f"   cite: {citations.format_citation(p, p.text[a:b], 'en')}")
@@ -118,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
     lines = _read_queries(args.queries) if args.queries else None
     searcher = open_searcher(args)
     if lines is None:
-        resp = searcher.search(args.question, k=args.k, mode=args.mode, filters=filters)
+        resp = searcher.search(args.question, k=args.k, mode=args.mode, filters=filters,
+                               history=args.history)
         for warning in resp.warnings:
             print(f"bronwijzer: warning: {warning}", file=sys.stderr)
         print(json.dumps(response_json(resp), ensure_ascii=False) if args.json else _human(resp))
@@ -135,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
             question = item.get("question")
             if not isinstance(question, str):
                 raise QueryError("no question")
-            resp = searcher.search(question, k=args.k, mode=args.mode, filters=filters)
+            resp = searcher.search(question, k=args.k, mode=args.mode, filters=filters,
+                                   history=item.get("history"))
         except (ValueError, QueryError) as exc:
             message = f"line {number}: not JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else \
                 f"line {number}: {exc}"

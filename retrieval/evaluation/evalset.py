@@ -5,8 +5,10 @@ Format (JSON lines, one question each; a contract others write sets in):
      "split": "heldout"}
 The id is unique in the set and holds no whitespace (it is a field in TREC run and qrels files).
 `answers` are alternatives (any one answers the question); `[]` means the corpus does not answer it.
-`split` is optional: "calibration" or "heldout" (evaluation/splits.py). Other fields (e.g. "tags")
-are allowed and ignored.
+`split` is optional: "calibration" or "heldout" (evaluation/splits.py). `history` is optional: the
+conversation's earlier questions, oldest first, for a follow-up question (eval/dialogues.jsonl); the
+search is given them as `Searcher.search(question, history=…)`. Other fields (e.g. "tags") are
+allowed and ignored.
 
 Relevance: a passage is relevant to an answer when it comes from the answer's document and holds at
 least half of the quote's characters as one contiguous run, after folding every whitespace run to
@@ -45,6 +47,7 @@ class Question:
     line: int = 0  # 1-based line in the set file; 0 when built in code
     tags: tuple[str, ...] = ()
     split: str | None = None  # "calibration" | "heldout"; None when the set has no split
+    history: tuple[str, ...] = ()  # earlier questions of the conversation, oldest first
 
     @property
     def answerable(self) -> bool:
@@ -119,7 +122,8 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[Question], list[str]]:
         answers = tuple(Answer(a["doc"], a["quote"]) for a in obj["answers"])
         tags = obj.get("tags")
         tags = tuple(str(t) for t in tags) if isinstance(tags, list) else ()
-        questions.append(Question(qid, obj["lang"], obj["question"], answers, n, tags, obj.get("split")))
+        questions.append(Question(qid, obj["lang"], obj["question"], answers, n, tags, obj.get("split"),
+                                  tuple(obj.get("history") or ())))
     return questions, errors
 
 
@@ -136,6 +140,9 @@ def _shape_problems(obj: dict) -> list[str]:
         out.append(f"'id' must not contain whitespace: {obj['id']!r}")
     if "split" in obj and obj["split"] not in SPLITS:
         out.append(f"'split' must be one of {', '.join(SPLITS)}, not {obj['split']!r}")
+    history = obj.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) and h.strip() for h in history):
+        out.append("'history' must be a list of earlier questions (non-empty strings), oldest first")
     answers = obj["answers"]
     if not isinstance(answers, list):
         return out + ["'answers' must be a list (empty when the corpus does not answer the question)"]

@@ -129,11 +129,13 @@ def judge(question: Question, response, mode: str | None = None) -> Judged:
 
 
 def run_set(searcher, questions: Sequence[Question], mode: str = "hybrid", k: int = 10,
-            progress=None) -> list[Judged]:
-    """Search every question with `searcher.search(question, k=k, mode=mode)` and judge it."""
+            progress=None, history: bool = True) -> list[Judged]:
+    """Search every question with `searcher.search(question, k=k, mode=mode, history=…)` and judge
+    it; `history=False` searches follow-ups on their own words (to measure what history adds)."""
     out = []
     for i, q in enumerate(questions, 1):
-        out.append(judge(q, searcher.search(q.question, k=k, mode=mode), mode))
+        earlier = list(q.history) if history else None
+        out.append(judge(q, searcher.search(q.question, k=k, mode=mode, history=earlier), mode))
         if progress:
             progress(f"eval {mode}", i, len(questions))
     return out
@@ -156,7 +158,8 @@ def failures(judged: Iterable[Judged], snippet: int = 200) -> list[dict]:
             reason = "answered an unanswerable question"
         first = j.results[0] if j.results else None
         out.append({
-            "mode": j.mode, "id": q.id, "lang": q.lang, "question": q.question, "reason": reason,
+            "mode": j.mode, "id": q.id, "lang": q.lang, "question": q.question,
+            **({"history": list(q.history)} if q.history else {}), "reason": reason,
             "rank": j.rank, "abstained": j.abstained,
             "expected": [{"doc": a.doc, "quote": a.quote} for a in q.answers],
             "first": None if first is None else {

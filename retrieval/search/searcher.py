@@ -12,6 +12,7 @@ of the ranking comes from a `RankingConfig` (retrieval/search/ranking.py).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -19,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import IndexChanged
+from retrieval.errors import IndexChanged, QueryError
 from retrieval.index.build import Progress, UpdateReport
 from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
 from retrieval.promises import detect as promises
 from retrieval.records import Filters, Metadata, Passage, SearchResponse
-from retrieval.search import docnumbers, fusion, glossary
+from retrieval.search import docnumbers, followup, fusion, glossary
 from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import MODES, check_k, check_mode, check_question, index_filter
 from retrieval.search.ranking import RankingConfig, config_for
@@ -143,16 +144,27 @@ class Searcher:
     # --- search -------------------------------------------------------------------------------
 
     def search(
-        self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
+        history: Sequence[str] | None = None,
     ) -> SearchResponse:
         """The k best passages for the question; raises QueryError for an unusable question or option.
+        `history` is the conversation's earlier questions, oldest first: a follow-up ("En hoeveel
+        geld is daarvoor beschikbaar?") is searched together with them (retrieval.search.followup),
+        and the response's `searched_as` says what was searched.
         When the index moved under the search (a rebuild dropped what it read), it is asked again
         once, on the newest state."""
+        question = check_question(question)
         try:
-            return self._search(question, k, mode, filters)
+            earlier = followup.check_history(history)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        text = followup.searched_as(question, earlier)
+        try:
+            response = self._search(text, k, mode, filters)
         except IndexChanged:
             self.refresh()
-            return self._search(question, k, mode, filters)
+            response = self._search(text, k, mode, filters)
+        return dataclasses.replace(response, question=question, searched_as=text)
 
     def _search(self, question: str, k: int, mode: str, filters: Filters | None) -> SearchResponse:
         question = check_question(question)
@@ -204,7 +216,8 @@ class Searcher:
                         for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
         threshold = cfg.threshold(mode, lang)
         abstained = not results or (not numbered and results[0].score < threshold)
-        return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings))
+        return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
+                              searched_as=question)
 
     @staticmethod
     def _tokens(ix: ChunkIndex, question: str, mode: str, lang: str, cfg: RankingConfig) -> list[str]:
