@@ -20,7 +20,7 @@ import streamlit as st
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.present import citations, highlight
 from retrieval.records import Filters
-from ui import cards, render, share
+from ui import cards, note, render, share
 from ui.app_text import LANGUAGE_NAMES, strings, warning_text
 from ui.markdown import escape_markdown as md
 from ui.searcher import get_searcher
@@ -249,6 +249,7 @@ def chat_page() -> None:
         st.error(t["load_error"].format(error=md(str(exc))))
         st.stop()
     init_session(searcher)
+    note.restore(ss, st.query_params, searcher)
     sidebar(searcher, t, lang)
     keep_choices()
     prompt = st.chat_input(t["ask"], max_chars=share.MAX_QUESTION_CHARS, key="ask")
@@ -271,6 +272,7 @@ def chat_page() -> None:
         st.error(md(str(exc)))
         st.stop()
     sync_url(lang)
+    note.sync_url(ss, st.query_params)
     if asked:  # one line per answer in the server log (no question text), read by bench/app.py
         print(f"bronwijzer: answered in {time.perf_counter() - began:.3f} s "
               f"(search {ss.history[-1]['seconds']:.3f} s)", file=sys.stderr, flush=True)
@@ -283,6 +285,8 @@ def main() -> None:
         st.Page(chat_page, title=t["chat_page"], icon=":material/forum:", default=True),
         st.Page(HERE / "pages" / "1_Toezeggingen.py", title="Toezeggingen", icon=":material/assignment:",
                 url_path="Toezeggingen"),
+        st.Page(HERE / "pages" / "2_Notitie.py", title=note.words(ss.get("ui_lang", "nl"))["title"],
+                icon=":material/description:", url_path="Notitie"),
     ]).run()
 
 

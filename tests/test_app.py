@@ -255,3 +255,22 @@ def test_follow_up_is_searched_with_the_earlier_question(app, monkeypatch, bundl
     reopened = start(monkeypatch, CORPUS, bundled_index, {"q": follow, "h": DUTCH})
     assert last_response(reopened).searched_as == resp.searched_as
     assert [r.start for r in last_response(reopened).results] == [r.start for r in resp.results]
+
+
+def test_passage_added_to_the_note_reaches_the_notitie_page(app):
+    from ui import note
+
+    ask(app, DUTCH)
+    top = last_response(app).results[0]
+    app.button(key="note-add-1-1").click().run()
+    assert not app.exception, app.exception
+    assert app.button(key="note-add-1-1").label == "In de notitie" and app.button(key="note-add-1-1").disabled
+    items = app.session_state[note.NOTE_KEY]
+    assert [(i.doc_id, i.start, i.end) for i in items] == [(top.doc_id, top.start, top.end)]
+    assert note.decode(app.query_params[note.NOTE_KEY]) == items  # a reload keeps it
+    assert app.query_params["q"] == DUTCH  # beside the answer's own parameters
+    app.switch_page("pages/2_Notitie.py").run()
+    assert not app.exception, app.exception
+    shown = [h for h in texts(app.html) if "bw-note-passage" in h]
+    assert len(shown) == 1 and "ervaringsdeskundigen" in shown[0]
+    assert app.session_state[note.NOTE_KEY] == items

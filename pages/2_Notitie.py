@@ -1,0 +1,97 @@
+"""Notitie: the passages collected from answers, in the person's order, each with a line of their own,
+downloadable as Markdown or Word.
+
+The note is `st.session_state["note"]` (a list of ui.note.NoteItem) and `?note=` in the URL, so a
+reload or a link brings it back. Passages are read from the index on every run, never stored; one
+that is no longer there is shown as such and left out of the downloads.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from retrieval.errors import BronwijzerError, EmbeddingError
+from retrieval.ids import span_id
+from ui import note, render
+from ui.app_text import strings
+from ui.markdown import escape_markdown as md
+from ui.searcher import get_searcher
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ss = st.session_state
+
+
+def _items() -> list[note.NoteItem]:
+    return ss.get(note.NOTE_KEY, [])
+
+
+def _move(i: int, delta: int) -> None:
+    ss[note.NOTE_KEY] = note.move(_items(), i, delta)
+
+
+def _remove(i: int) -> None:
+    ss[note.NOTE_KEY] = note.remove(_items(), i)
+
+
+def _comment(span: tuple[str, int, int], key: str) -> None:
+    i = note.index_of(_items(), span)  # by passage: the item may have moved since it was drawn
+    if i is not None:
+        ss[note.NOTE_KEY] = note.set_comment(_items(), i, ss.get(key, ""))
+
+
+def _clear() -> None:
+    ss[note.NOTE_KEY] = []
+
+
+def show_item(searcher, i: int, item: note.NoteItem, last: int, w: dict[str, str], lang: str) -> None:
+    text = note.passage_text(searcher, item)
+    with st.container(border=True, key=f"note-item-{i}"):
+        key = f"note-line-{span_id(*item.span)}"  # follows the passage when the order changes
+        ss.setdefault(key, item.comment)
+        st.text_input(w["own_line"], key=key, max_chars=note.MAX_COMMENT, on_change=_comment,
+                      args=(item.span, key))
+        if text is None:
+            st.warning(w["gone"])
+        else:
+            st.html(render.render_html(text, css_class="bw-note-passage"))
+            info = searcher.documents[item.doc_id]
+            st.caption(md(note.citation_line(info, item.page, lang)))
+        with st.container(horizontal=True):
+            st.button(w["up"], key=f"note-up-{i}", on_click=_move, args=(i, -1), disabled=i == 0,
+                      icon=":material/arrow_upward:")
+            st.button(w["down"], key=f"note-down-{i}", on_click=_move, args=(i, 1), disabled=i == last,
+                      icon=":material/arrow_downward:")
+            st.button(w["remove"], key=f"note-remove-{i}", on_click=_remove, args=(i,),
+                      icon=":material/close:")
+
+
+def main() -> None:
+    lang = ss.get("ui_lang", "nl")
+    lang = lang if lang in note.WORDS else "nl"
+    w, t = note.words(lang), strings(lang)
+    st.title(w["title"])
+    st.caption(w["url"])
+    try:
+        searcher = get_searcher(t)
+    except (BronwijzerError, EmbeddingError, ValueError) as exc:
+        st.error(t["load_error"].format(error=md(str(exc))))
+        st.stop()
+    items = note.restore(ss, st.query_params, searcher)
+    if not items:
+        st.info(w["empty"])
+    else:
+        st.caption(w["count"].format(n=len(items), max=note.MAX_ITEMS))
+        for i, item in enumerate(items):
+            show_item(searcher, i, item, len(items) - 1, w, lang)
+        with st.container(horizontal=True):
+            st.download_button("Download .md", note.to_markdown(items, searcher, lang).encode("utf-8"),
+                               file_name=note.file_name(lang, "md"), mime="text/markdown", key="note-md",
+                               on_click="ignore", icon=":material/download:")
+            st.download_button("Download .docx", note.to_docx(items, searcher, lang),
+                               file_name=note.file_name(lang, "docx"), mime=DOCX_MIME, key="note-docx",
+                               on_click="ignore", icon=":material/download:")
+            st.button(w["clear"], key="note-clear", on_click=_clear, icon=":material/delete:")
+    note.sync_url(ss, st.query_params)
+
+
+main()

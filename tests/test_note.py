@@ -1,0 +1,325 @@
+"""The briefing note (ui/note.py, pages/2_Notitie.py): editing, the URL token, verbatim exports, and
+the page run headless with AppTest on the bundled corpus and the real model."""
+
+from __future__ import annotations
+
+import base64
+import io
+import random
+import zlib
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from ui import note
+from ui.note import NoteItem
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "2_Notitie.py")
+CORPUS = ROOT / "corpus"
+
+# Markdown's special characters, a blank line, leading spaces, a tab, a line that is a quote already.
+TRICKY = ("Artikel 273f *Sr* geldt_ook [zie] <b>niet</b>:\n\n   # geen kop  \n> geen citaat\n"
+          "\tinspringing & 5 < 6 > 4 \\* `code` |tabel|")
+PLAIN = "Dit is een gewone zin over opvang van slachtoffers van mensenhandel in de regio."
+
+
+@pytest.fixture
+def searcher(tmp_path, fake_embedder):
+    from retrieval import Searcher
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"Brief over uitbuiting\n\nInleiding.\n\n{TRICKY}\n\nSlot.\n", "utf-8")
+    (folder / "b.txt").write_text(f"Verslag\n\n{PLAIN}\n", "utf-8")
+    s = Searcher.open(corpus=[str(folder)], index=tmp_path / "index", embedder=fake_embedder)
+    yield s
+    s.close()
+
+
+def item_of(searcher, doc_id: str, passage: str, **kw) -> NoteItem:
+    start = searcher.document_text(doc_id).index(passage)
+    return NoteItem(doc_id, start, start + len(passage), **kw)
+
+
+# --- editing -----------------------------------------------------------------------------------------
+
+def test_add_dedupes_and_keeps_the_callers_list():
+    a, b = NoteItem("a", 0, 5), NoteItem("b", 3, 9, page=2)
+    items = [a]
+    assert note.add(items, b) == [a, b] and items == [a]
+    assert note.add([a, b], NoteItem("a", 0, 5, comment="anders")) == [a, b]  # same passage
+    assert note.add([a], NoteItem("a", 0, 6)) == [a, NoteItem("a", 0, 6)]  # another passage
+    full = [NoteItem("d", i, i + 1) for i in range(note.MAX_ITEMS)]
+    assert note.add(full, b) == full
+
+
+def test_remove_move_and_comment():
+    a, b, c = NoteItem("a", 0, 1), NoteItem("b", 0, 1), NoteItem("c", 0, 1)
+    items = [a, b, c]
+    assert note.remove(items, 1) == [a, c] and note.remove(items, 7) == items
+    assert note.move(items, 0, 1) == [b, a, c]
+    assert note.move(items, 2, -1) == [a, c, b]
+    assert note.move(items, 0, -1) == items and note.move(items, 2, 5) == items  # clamped
+    assert note.move(items, 0, 99) == [b, c, a]
+    assert items == [a, b, c]
+    changed = note.set_comment(items, 1, "eerste\nregel\r\nen nog " + "x" * 400)
+    assert changed[1].comment.startswith("eerste regel en nog x") and len(changed[1].comment) == 300
+    assert "\n" not in changed[1].comment and changed[0] == a and items[1].comment == ""
+    assert note.index_of(changed, ("b", 0, 1)) == 1 and note.index_of(changed, ("z", 0, 1)) is None
+
+
+def test_add_to_note_in_a_session():
+    ss: dict = {}
+    note.add_to_note(ss, NoteItem("a", 0, 4))
+    note.add_to_note(ss, NoteItem("a", 0, 4))
+    assert ss[note.NOTE_KEY] == [NoteItem("a", 0, 4)]
+    p = SimpleNamespace(doc_id="b", start=5, end=9, page=3, text="tekst")
+    assert note.from_passage(p) == NoteItem("b", 5, 9, 3)
+
+
+# --- the URL -----------------------------------------------------------------------------------------
+
+def test_encode_decode_round_trip_is_url_safe():
+    items = [NoteItem("000_9ed1f90a335b6492", 120, 480, page=3, comment="Zie ook: § 2 — ‘opvang’ & zo?"),
+             NoteItem("map/met spatie:en%", 0, 10), NoteItem("c", 5, 6, comment="alleen een regel")]
+    token = note.encode(items)
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert note.decode(token) == items
+    many = [NoteItem("doc", i, i + 10) for i in range(80)]
+    assert note.decode(note.encode(many)) == many[: note.MAX_ITEMS]
+    assert len(note.encode(many[: note.MAX_ITEMS])) < 600  # compact: the link stays a link
+
+
+def pack(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(raw)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("garbage", [
+    None, "", 17, ["x"], "!!!", "ééé", "abc", "a" * 200_000,
+    base64.urlsafe_b64encode(b"not zlib at all").decode(),
+    pack(b"not json"), pack(b'{"a": 1}'), pack(b"[[[[[[" * 20_000), pack(b"\xff\xfe"),
+    pack(b"[" + b" " * 300_000 + b"]"),  # more than a note can inflate to
+])
+def test_decode_never_raises_on_garbage(garbage):
+    assert note.decode(garbage) == []
+
+
+def test_decode_keeps_the_good_rows_and_truncated_tokens_fail_quietly():
+    rows = (b'[["a",0,5],["a",0,5],["b",5,5],["c",-1,4],["d",1,2.5],[1,0,2],["e",0,3,true,7],'
+            b'["f",2,9,4,"regel\\nmet breuk"],"x",["g",0,1,2,"",9]]')
+    assert note.decode(pack(rows)) == [NoteItem("a", 0, 5), NoteItem("e", 0, 3),
+                                       NoteItem("f", 2, 9, 4, "regel met breuk")]
+    token = note.encode([NoteItem("a", 0, 5, comment="lang " * 40)])
+    for cut in range(1, len(token)):
+        assert note.decode(token[:cut]) in ([], [NoteItem("a", 0, 5, comment="lang " * 40)])
+    rng = random.Random(7)
+    for _ in range(300):
+        junk = "".join(rng.choice("AZaz09-_=+/.%") for _ in range(rng.randint(1, 80)))
+        assert isinstance(note.decode(junk), list)
+
+
+def test_decode_checks_passages_against_the_index(searcher):
+    good = item_of(searcher, "b", PLAIN)
+    length = len(searcher.document_text("b"))
+    token = note.encode([NoteItem("gone", 0, 5), good, NoteItem("b", 0, length + 1),
+                         NoteItem("b", length - 1, length)])
+    assert note.decode(token, note.in_index(searcher)) == [good, NoteItem("b", length - 1, length)]
+    query = {"note": token, "q": "iets"}
+    ss: dict = {}
+    assert note.restore(ss, query, searcher) == [good, NoteItem("b", length - 1, length)]
+    ss[note.NOTE_KEY] = [good]
+    assert note.restore(ss, query, searcher) == [good]  # the session's note wins after its first run
+    note.sync_url(ss, query)
+    assert query == {"note": note.encode([good]), "q": "iets"}
+    ss[note.NOTE_KEY] = []
+    note.sync_url(ss, query)
+    assert query == {"q": "iets"}
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+def quoted_passages(markdown: str) -> list[str]:
+    """Each run of "> " lines with the prefix taken off, joined with "\\n"."""
+    runs, current = [], None
+    for line in markdown.split("\n"):
+        if line.startswith("> "):
+            current = [] if current is None else current
+            current.append(line[2:])
+        elif current is not None:
+            runs.append("\n".join(current))
+            current = None
+    return runs
+
+
+def test_markdown_quotes_passages_byte_for_byte(searcher):
+    tricky = item_of(searcher, "a", TRICKY, page=4, comment="Mijn *eigen* regel")
+    plain = item_of(searcher, "b", PLAIN)
+    md = note.to_markdown([tricky, plain, NoteItem("gone", 0, 3)], searcher, "nl", today=date(2025, 3, 7))
+    text = searcher.document_text("a")[tricky.start : tricky.end]
+    assert text == TRICKY and "\n\n" in text
+    assert quoted_passages(md) == [TRICKY, PLAIN]
+    assert md.startswith("# Notitie\n\nSamengesteld met Bronwijzer op 7 maart 2025")
+    blocks = md.split("\n\n")
+    own = blocks.index("Mijn *eigen* regel")
+    assert blocks[own + 1].startswith("> Artikel 273f *Sr*")
+    info = searcher.documents["a"]
+    citation = note.citation_line(info, 4, "nl")
+    assert f"> \tinspringing & 5 < 6 > 4 \\* `code` |tabel|\n\n— {citation}\n\n> {PLAIN}\n\n— " in md
+    assert "p. 4" in citation and (info.title or "a") in citation
+    assert "gone" not in md and md.endswith("\n")
+    assert note.to_markdown([], searcher, "en", today=date(2025, 3, 7)).startswith("# Note\n\nCompiled")
+
+
+def test_citation_line_has_title_type_number_date_page_and_link():
+    info = SimpleNamespace(doc_id="x", title="Brief van\nde Minister", doc_type="Kamerbrief",
+                           number="Kamerstuk 28 638, nr. 181", date="2020-06-05", date_precision="day",
+                           date_source="stated", source="https://zoek.officielebekendmakingen.nl/kst-1")
+    assert note.citation_line(info, 2, "nl") == ("Brief van de Minister · Kamerbrief · Kamerstuk 28 638, "
+                                                 "nr. 181 · 5 juni 2020 · p. 2 · "
+                                                 "https://zoek.officielebekendmakingen.nl/kst-1")
+    bare = SimpleNamespace(doc_id="x", title=None, doc_type=None, number=None, date=None, source="/tmp/x.pdf")
+    assert note.citation_line(bare, None, "en") == "x · undated"
+
+
+def test_docx_has_own_line_verbatim_quote_and_citation(searcher):
+    import docx
+
+    tricky = item_of(searcher, "a", TRICKY, page=4, comment="Eigen regel")
+    plain = item_of(searcher, "b", PLAIN)
+    data = note.to_docx([tricky, NoteItem("gone", 0, 1), plain], searcher, "nl", today=date(2025, 3, 7))
+    doc = docx.Document(io.BytesIO(data))
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert paragraphs[0] == ("Heading 1", "Notitie")
+    assert paragraphs[2] == ("Normal", "Eigen regel")
+    assert paragraphs[3] == ("Quote", TRICKY)  # breaks and tabs as Word's own, text verbatim
+    assert paragraphs[4][1] == f"— {note.citation_line(searcher.documents['a'], 4, 'nl')}"
+    assert paragraphs[5] == ("Quote", PLAIN) and len(paragraphs) == 7
+
+
+def test_docx_replaces_only_what_xml_cannot_hold():
+    import docx
+
+    from ui.note_docx import write_docx
+
+    entry = note.Entry("", "pagina 1\x0cpagina 2\tkolom", "bron")
+    doc = docx.Document(io.BytesIO(write_docx("Notitie", "vandaag", [entry])))
+    assert doc.paragraphs[2].text == "pagina 1\ufffdpagina 2\tkolom"
+
+
+# --- the page ----------------------------------------------------------------------------------------
+
+# Two real passages of the bundled corpus, in two documents.
+FIRST_DOC, FIRST = "000_9ed1f90a335b6492", ("Ik hecht er waarde aan om te spreken mét slachtoffers in plaats "
+                                            "van over slachtoffers")
+SECOND_DOC, SECOND = "002_b4f3971fa9bef79f", "Ik streef ernaar u voor de zomer hier nader over te informeren."
+
+
+def corpus_item(doc_id: str, passage: str, **kw) -> NoteItem:
+    start = (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8").index(passage)
+    return NoteItem(doc_id, start, start + len(passage), **kw)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The files the page offered for download (AppTest keeps only their URLs)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores: list = []
+
+    class Kept(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Kept)
+
+    def content(at, key: str) -> bytes:
+        name = at.download_button(key=key).proto.url.rsplit("/", 1)[-1]
+        return stores[-1].get_file(name).content
+
+    return content
+
+
+def open_page(monkeypatch, bundled_index, items=None, query=None):
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BRONWIJZER_CORPUS", str(CORPUS))
+    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    if items is not None:
+        at.session_state["note"] = items
+    at.query_params.update(query or {})
+    return run(at)
+
+
+def run(at, widget=None):
+    """Run the page (after `widget`'s change, when given) and check it ran without an exception."""
+    (widget or at).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(at) -> list[str]:
+    return [h.value for h in at.html if 'class="bw-note-passage"' in h.value]
+
+
+def test_page_shows_reorders_comments_and_removes(monkeypatch, bundled_index, downloads):
+    items = [corpus_item(FIRST_DOC, FIRST, page=2), corpus_item(SECOND_DOC, SECOND)]
+    at = open_page(monkeypatch, bundled_index, items, {"q": "blijft staan"})
+    passages = shown(at)
+    assert len(passages) == 2 and FIRST in passages[0] and SECOND in passages[1]
+    assert any("Kamerstuk 28 638\\, nr\\. 181" in c.value and "p\\. 2" in c.value for c in at.caption)
+    assert at.query_params["note"] == note.encode(items) and at.query_params["q"] == "blijft staan"
+    assert at.button(key="note-up-0").disabled and at.button(key="note-down-1").disabled
+
+    run(at, at.button(key="note-down-0").click())
+    assert SECOND in shown(at)[0] and FIRST in shown(at)[1]
+    assert at.session_state["note"] == items[::-1]
+    assert at.query_params["note"] == note.encode(items[::-1])
+
+    second_line = f"note-line-{FIRST_DOC}:{items[0].start}-{items[0].end}"
+    run(at, at.text_input(key=second_line).input("Over *ervaringsdeskundigen*"))
+    assert at.session_state["note"][1].comment == "Over *ervaringsdeskundigen*"
+    markdown = downloads(at, "note-md").decode("utf-8")
+    assert "\n\nOver *ervaringsdeskundigen*\n\n> Ik hecht er waarde aan" in markdown
+    assert quoted_passages(markdown) == [SECOND, FIRST]
+    assert markdown.index(SECOND) < markdown.index(FIRST)
+    assert downloads(at, "note-docx")[:2] == b"PK"  # a zip: the Word file
+    assert note.decode(at.query_params["note"])[1].comment == "Over *ervaringsdeskundigen*"
+
+    run(at, at.button(key="note-remove-0").click())
+    assert len(shown(at)) == 1 and FIRST in shown(at)[0]
+    assert at.text_input(key=second_line).value == "Over *ervaringsdeskundigen*"  # moved with its passage
+    run(at, at.button(key="note-clear").click())
+    assert not shown(at) and "note" not in at.query_params and at.query_params["q"] == "blijft staan"
+    assert "Nog geen passages" in at.info[0].value
+
+
+def test_page_restores_the_note_from_the_link_alone(monkeypatch, bundled_index):
+    items = [corpus_item(SECOND_DOC, SECOND, comment="Termijn!"), corpus_item(FIRST_DOC, FIRST),
+             NoteItem(FIRST_DOC, 0, 10**7)]  # not a passage of the document: left out
+    at = open_page(monkeypatch, bundled_index, query={"note": note.encode(items)})
+    assert at.session_state["note"] == items[:2]
+    passages = shown(at)
+    assert len(passages) == 2 and SECOND in passages[0] and FIRST in passages[1]
+    assert at.text_input(key=f"note-line-{SECOND_DOC}:{items[0].start}-{items[0].end}").value == "Termijn!"
+    assert at.query_params["note"] == note.encode(items[:2])
+
+
+def test_page_in_english_warns_about_a_passage_gone_from_the_index(monkeypatch, bundled_index):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BRONWIJZER_CORPUS", str(CORPUS))
+    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["ui_lang"] = "en"
+    at.session_state["note"] = [NoteItem("no-such-document", 0, 5), corpus_item(SECOND_DOC, SECOND)]
+    run(at)
+    assert at.title[0].value == "Note"
+    assert "no longer in the index" in at.warning[0].value and len(shown(at)) == 1
+    assert at.button(key="note-remove-0").label == "Remove"

@@ -1,0 +1,293 @@
+"""The briefing note ("Notitie"): passages a person collects from answers, with a line of their own
+above each, in their order, exported as Markdown or Word.
+
+A note item holds only where its passage is (doc_id, start, end); the text is read again from the
+index whenever it is shown or exported, so a note can only ever quote `document_text[start:end]`.
+The note lives in the session (`ss[NOTE_KEY]`) and in the URL (`?note=`), so a reload keeps it and
+a link carries it. Nothing here imports Streamlit: `ss` and `query_params` are passed in.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from retrieval.present import citations
+
+NOTE_KEY = "note"  # session-state key and query-parameter key
+MAX_ITEMS = 50  # keeps the link a link (about 60 bytes an item, more with own lines)
+MAX_COMMENT = 300  # characters of an own line
+MAX_LINK_CHARS = 100_000  # a longer ?note= is not ours; not even decoded
+MAX_JSON_BYTES = 200_000  # a decompressed note is at most this (no zip bombs through the URL)
+
+WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Notitie",
+        "made": "Samengesteld met Bronwijzer op {date}; elk citaat staat letterlijk in de bron.",
+        "url": "De notitie staat in het adres van deze pagina: herladen houdt haar vast, en met de link "
+               "neemt u haar mee.",
+        "empty": "Nog geen passages. Voeg ze toe met 'Aan notitie toevoegen' bij een citaat.",
+        "count": "{n} van maximaal {max} passages.",
+        "own_line": "Eigen regel boven dit citaat",
+        "up": "Omhoog",
+        "down": "Omlaag",
+        "remove": "Verwijderen",
+        "clear": "Notitie wissen",
+        "gone": "Deze passage staat niet meer in de index en komt niet in de download.",
+        "page": "p. {page}",
+        "file": "notitie",
+        "add": "Aan notitie toevoegen",
+        "added": "In de notitie",
+        "full": "De notitie is vol ({max} passages).",
+    },
+    "en": {
+        "title": "Note",
+        "made": "Compiled with Bronwijzer on {date}; every quote is verbatim from its source.",
+        "url": "The note is kept in this page's address: reloading keeps it, and the link takes it with "
+               "you.",
+        "empty": "No passages yet. Add them with 'Add to note' on a citation.",
+        "count": "{n} of at most {max} passages.",
+        "own_line": "Your own line above this quote",
+        "up": "Up",
+        "down": "Down",
+        "remove": "Remove",
+        "clear": "Clear note",
+        "gone": "This passage is no longer in the index and is left out of the download.",
+        "page": "p. {page}",
+        "file": "note",
+        "add": "Add to note",
+        "added": "In the note",
+        "full": "The note is full ({max} passages).",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS["nl"])
+
+
+@dataclass(frozen=True)
+class NoteItem:
+    """A passage in the note: where it is (never its text), its page, and the person's own line."""
+
+    doc_id: str
+    start: int
+    end: int
+    page: int | None = None
+    comment: str = ""
+
+    @property
+    def span(self) -> tuple[str, int, int]:
+        """What makes two items the same passage (an own line or page does not)."""
+        return (self.doc_id, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An item ready to write: own line, verbatim passage text, citation line."""
+
+    comment: str
+    text: str
+    citation: str
+
+
+# --- editing: every operation returns a new list, the caller's stays as it was ------------------------
+
+def one_line_comment(text: str) -> str:
+    """An own line is one line (a line break would end its Markdown paragraph) of at most MAX_COMMENT."""
+    return " ".join(text.splitlines())[:MAX_COMMENT]
+
+
+def contains(items: Sequence[NoteItem], item: NoteItem) -> bool:
+    return any(x.span == item.span for x in items)
+
+
+def add(items: Sequence[NoteItem], item: NoteItem) -> list[NoteItem]:
+    """`item` at the end, unless the passage is already in the note or the note is full."""
+    if contains(items, item) or len(items) >= MAX_ITEMS:
+        return list(items)
+    return [*items, replace(item, comment=one_line_comment(item.comment))]
+
+
+def remove(items: Sequence[NoteItem], i: int) -> list[NoteItem]:
+    return [x for j, x in enumerate(items) if j != i]
+
+
+def move(items: Sequence[NoteItem], i: int, delta: int) -> list[NoteItem]:
+    """Item `i` moved `delta` places (negative: up), stopping at either end."""
+    out = list(items)
+    if not 0 <= i < len(out):
+        return out
+    j = min(max(i + delta, 0), len(out) - 1)
+    out.insert(j, out.pop(i))
+    return out
+
+
+def set_comment(items: Sequence[NoteItem], i: int, text: str) -> list[NoteItem]:
+    return [replace(x, comment=one_line_comment(text)) if j == i else x for j, x in enumerate(items)]
+
+
+def index_of(items: Sequence[NoteItem], span: tuple[str, int, int]) -> int | None:
+    """Where a passage is now (callbacks find their item by passage: positions move)."""
+    return next((i for i, x in enumerate(items) if x.span == span), None)
+
+
+# --- the URL -----------------------------------------------------------------------------------------
+
+def encode(items: Sequence[NoteItem]) -> str:
+    """The note as one URL-safe token: compact JSON rows, zlib, base64url without padding."""
+    rows = []
+    for x in items[:MAX_ITEMS]:
+        row = [x.doc_id, x.start, x.end, x.page, x.comment]
+        while len(row) > 3 and row[-1] in (None, ""):  # a bare passage is three values
+            row.pop()
+        rows.append(row)
+    raw = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+
+def decode(text: object, valid: Callable[[NoteItem], bool] | None = None) -> list[NoteItem]:
+    """The items of an `encode` token; never raises. Anything unreadable gives [], and rows that are
+    malformed, repeated, or not `valid` (e.g. the passage is not in the index) are left out."""
+    if not isinstance(text, str) or not text or len(text) > MAX_LINK_CHARS:
+        return []
+    try:
+        packed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(packed, MAX_JSON_BYTES)
+        if inflate.unconsumed_tail:
+            return []
+        rows = json.loads(raw.decode("utf-8"))
+    except (ValueError, zlib.error, binascii.Error, RecursionError):  # JSON and UTF-8 errors are ValueErrors
+        return []
+    if not isinstance(rows, list):
+        return []
+    items: list[NoteItem] = []
+    for row in rows:
+        item = _row_item(row)
+        if item is not None and not contains(items, item) and (valid is None or valid(item)):
+            items.append(item)
+            if len(items) == MAX_ITEMS:
+                break
+    return items
+
+
+def _row_item(row: object) -> NoteItem | None:
+    if not isinstance(row, list) or not 3 <= len(row) <= 5:
+        return None
+    doc_id, start, end, page, comment = (*row, None, None)[:5]
+    if not isinstance(doc_id, str) or not doc_id or type(start) is not int or type(end) is not int:
+        return None
+    if not 0 <= start < end:
+        return None
+    page = page if type(page) is int and page > 0 else None
+    return NoteItem(doc_id, start, end, page, one_line_comment(comment) if isinstance(comment, str) else "")
+
+
+# --- reading passages from the index -----------------------------------------------------------------
+
+def passage_text(searcher, item: NoteItem) -> str | None:
+    """`document_text(doc_id)[start:end]`, or None when the document is gone or the offsets no longer
+    make a non-empty slice of it."""
+    if item.doc_id not in searcher.documents:
+        return None
+    try:
+        text = searcher.document_text(item.doc_id)
+    except KeyError:
+        return None
+    return text[item.start : item.end] if 0 <= item.start < item.end <= len(text) else None
+
+
+def in_index(searcher) -> Callable[[NoteItem], bool]:
+    """The `valid` check for `decode`: the item's passage is in this index."""
+    return lambda item: passage_text(searcher, item) is not None
+
+
+def citation_line(info, page: int | None, lang: str) -> str:
+    """Title · type · number · date · page · link, one line (the metadata of a DocInfo)."""
+    one = citations.one_line
+    parts = [one(info.title) or info.doc_id, one(info.doc_type), one(info.number),
+             citations.date_label(info, lang, short=True),
+             words(lang)["page"].format(page=page) if page else "", citations.source_url(info) or ""]
+    return " · ".join(p for p in parts if p)
+
+
+def entries(items: Sequence[NoteItem], searcher, lang: str) -> list[Entry]:
+    """The items whose passage is still in the index, read from it, in note order."""
+    out = []
+    for item in items:
+        text = passage_text(searcher, item)
+        if text is not None:
+            info = searcher.documents[item.doc_id]
+            out.append(Entry(item.comment.strip(), text, citation_line(info, item.page, lang)))
+    return out
+
+
+def made_line(lang: str, today: date | None = None) -> str:
+    day = (today or date.today()).isoformat()
+    return words(lang)["made"].format(date=citations.format_date(day, "day", lang))
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+def to_markdown(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> str:
+    """The note as Markdown. Each passage is a blockquote whose lines are the passage's own lines
+    (split on "\\n") behind "> ", with nothing escaped: strip the prefix and the bytes are the
+    document's. A blank line closes the quote, so the citation line is not pulled into it."""
+    blocks = [f"# {words(lang)['title']}", made_line(lang, today)]
+    for entry in entries(items, searcher, lang):
+        if entry.comment:
+            blocks.append(entry.comment)
+        blocks.append("\n".join(f"> {line}" for line in entry.text.split("\n")))
+        blocks.append(f"— {entry.citation}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def to_docx(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> bytes:
+    """The note as a Word document (ui/note_docx.py): own line, passage in the Quote style, citation."""
+    from ui.note_docx import write_docx
+
+    return write_docx(words(lang)["title"], made_line(lang, today), entries(items, searcher, lang))
+
+
+def file_name(lang: str, suffix: str, today: date | None = None) -> str:
+    return f"{words(lang)['file']}-{(today or date.today()).isoformat()}.{suffix}"
+
+
+# --- session and URL (ss: st.session_state, query_params: st.query_params) ---------------------------
+
+def restore(ss: MutableMapping, query_params, searcher) -> list[NoteItem]:
+    """The session's note; on its first run, read from the link's `?note=` (passages no longer in the
+    index left out). Call before anything can add to the note."""
+    if NOTE_KEY not in ss:
+        ss[NOTE_KEY] = decode(query_params.get(NOTE_KEY), in_index(searcher))
+    return ss[NOTE_KEY]
+
+
+def sync_url(ss: MutableMapping, query_params) -> None:
+    """Put the note in `?note=` (or take the key out when the note is empty); other parameters stay.
+    Call at the end of every run of a page that restores the note: changing page drops the query."""
+    if NOTE_KEY not in ss:
+        return
+    items = ss[NOTE_KEY]
+    if items:
+        value = encode(items)
+        if query_params.get(NOTE_KEY) != value:
+            query_params[NOTE_KEY] = value
+    elif NOTE_KEY in query_params:
+        del query_params[NOTE_KEY]
+
+
+def add_to_note(ss: MutableMapping, item: NoteItem) -> None:
+    """on_click of a card's "add to note" button (the URL follows with the run's `sync_url`)."""
+    ss[NOTE_KEY] = add(ss.get(NOTE_KEY, []), item)
+
+
+def from_passage(p) -> NoteItem:
+    """The note item for a search result (records.Passage)."""
+    return NoteItem(p.doc_id, p.start, p.end, getattr(p, "page", None))
