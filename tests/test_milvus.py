@@ -357,3 +357,17 @@ def test_the_app_answers_from_milvus(engines, monkeypatch):
     expected = local.search(question, k=len(shown.results))
     assert [p.chunk_id for p in shown.results] == [p.chunk_id for p in expected.results]
     assert all(p.text == milvus.document_text(p.doc_id)[p.start : p.end] for p in shown.results)
+
+
+def test_both_engines_store_the_same_follow_ups(engines):
+    """Follow-ups of promises are found by the indexer and stored in each engine; Milvus's are the
+    local engine's (same passages, scores within the engines' tolerance)."""
+    local, milvus = engines
+    mine, theirs = local.follow_ups(), milvus.follow_ups()
+    assert mine and set(mine) == set(theirs)
+    for pid, found in mine.items():
+        spans = [(f.doc_id, f.start, f.end) for f in found]
+        assert spans == [(f.doc_id, f.start, f.end) for f in theirs[pid]]
+        assert all(abs(a.score - b.score) <= SCORE_TOLERANCE for a, b in zip(found, theirs[pid], strict=True))
+    stamp, _ = milvus.index.stored_follow_ups()
+    assert stamp and stamp == local.index.stored_follow_ups()[0]  # computed from the same index state

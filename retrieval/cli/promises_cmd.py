@@ -32,6 +32,11 @@ def register(subparsers) -> None:
                              "select by actor type")
     parser.add_argument("--overdue", action="store_true", help="only those whose deadline has passed")
     parser.add_argument("--as-of", metavar="DATE", help="judge 'overdue' on DATE instead of today")
+    parser.add_argument(
+        "--follow-ups", action="store_true",
+        help="with each promise its follow-ups (later passages of other documents that act on it, found "
+             "when the index was written) and its status: opgevolgd, verlopen or open",
+    )
     add_settings_options(parser)
     parser.add_argument("--kind", choices=("promise", "request", "all"), default="all",
                         help="promises, requests or both (default all)")
@@ -64,15 +69,21 @@ def run(args: argparse.Namespace) -> int:
     found = select(searcher.promises(as_of), kind=args.kind, since=since, until=until,
                    actor=args.actor, overdue=args.overdue)
     rows = [as_record(p) for p in found]
+    fields = list(RECORD_KEYS)
+    follow = searcher.follow_ups() if args.follow_ups else None
+    if follow is not None:
+        fields += ["status", "follow_ups", "first_follow_up"]
+        for row, p in zip(rows, found, strict=True):
+            row.update(_follow_up_fields(p, follow, flat=args.csv))
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(RECORD_KEYS), lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_listing(found, as_of)
+        _print_listing(found, as_of, follow)
     n_promise = sum(p.kind == "promise" for p in found)
     n_overdue = sum(p.overdue for p in found)
     print(f"{n_promise} toezeggingen, {len(found) - n_promise} verzoeken; {n_overdue} verlopen op "
@@ -80,7 +91,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_listing(found, as_of: Date) -> None:
+def _follow_up_fields(p, follow: dict, flat: bool) -> dict:
+    """Status and follow-ups of one promise: JSON gets the list, CSV the count and the first source."""
+    from retrieval.present.citations import RELEVANCE_WORDS
+    from retrieval.promises import followups
+
+    found = follow.get(followups.promise_id(p), ())
+    out: dict = {"status": followups.status(p, found)}
+    if flat:
+        return {**out, "follow_ups": len(found), "first_follow_up": found[0].source if found else ""}
+    out["follow_ups"] = [{"doc_id": f.doc_id, "title": f.title, "date": f.date, "source": f.source,
+                          "text": f.text, "start": f.start, "end": f.end, "score": f.score,
+                          "strength": RELEVANCE_WORDS["nl"][f.strength]} for f in found]
+    return out
+
+
+def _print_listing(found, as_of: Date, follow: dict | None = None) -> None:
     for p in found:
         kind = KIND_WORDS.get(p.kind, p.kind)
         print(f"{p.date or 'datum onbekend'}  {p.actor}  [{kind}]")
@@ -92,4 +118,19 @@ def _print_listing(found, as_of: Date) -> None:
             print(f"  termijn: {p.deadline_phrase} → {when}{state}")
         where = f" › {p.heading}" if p.heading else ""
         print(f"  bron: {p.doc_id}{where} [{p.start}:{p.end}] {p.source}")
+        if follow is not None:
+            _print_follow_ups(p, follow)
         print()
+
+
+def _print_follow_ups(p, follow: dict) -> None:
+    from retrieval.present.citations import RELEVANCE_WORDS, one_line
+    from retrieval.promises import followups
+
+    found = follow.get(followups.promise_id(p), ())
+    print(f"  status: {followups.status(p, found)}; opvolging: {len(found)}")
+    for f in found:
+        words = RELEVANCE_WORDS["nl"][f.strength]
+        print(f"    {f.date}  {one_line(f.title) or f.doc_id} [{words}] {f.source}")
+        print(textwrap.fill(" ".join(f.text.split()), width=100, initial_indent="      «",
+                            subsequent_indent="       ", max_lines=3, placeholder=" …") + "»")

@@ -296,6 +296,18 @@ class LocalIndex:
         with self.transaction():
             store.set_terms(self._wcon, terms, vectors)
 
+    def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
+        """The promises' follow-ups as last committed (not the snapshot's: they are written after it)."""
+        con = store.connect(self.path)
+        try:
+            return store.stored_follow_ups(con)
+        finally:
+            con.close()
+
+    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
+        with self.transaction():
+            store.set_follow_ups(self._wcon, stamp, found)
+
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:
         with self.transaction():

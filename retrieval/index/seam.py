@@ -176,6 +176,12 @@ class ChunkIndex(Protocol):
         """Replace the vocabulary; `vectors` maps term_key(surface) to its vector for every term
         not stored yet."""
 
+    def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
+        """(stamp, {promise id: follow-up records}) as last written (retrieval.promises.followups)."""
+
+    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
+        """Replace every promise's follow-ups, with the stamp of what they were computed from."""
+
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:
         """Add or replace these documents with their chunks; `vectors` maps vec_key to vector for

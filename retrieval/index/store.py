@@ -4,8 +4,10 @@ Tables: `meta` (format, model, settings, generation: JSON values), `files` (ever
 its sha256, for staleness checks), `documents` (metadata, full text, its promises and requests,
 and the keys that say when its chunks and promises are stale), `chunks` (span, heading, page,
 kind, promise flag, lexical tokens and the key of its vector), `vectors` (the embedding cache:
-sha256 of the embedded text -> float32 vector, for this index's model) and `vocabulary` (the
-corpus's Dutch terms with the key of their vector: retrieval.text.terms). Every change is one
+sha256 of the embedded text -> float32 vector, for this index's model), `vocabulary` (the
+corpus's Dutch terms with the key of their vector: retrieval.text.terms) and `follow_ups` (each
+promise's later passages: retrieval.promises.followups; made by older versions without it, so it is
+created when first written). Every change is one
 transaction, so `kill -9` leaves the old state or the new one. WAL mode lets readers keep their
 snapshot while a writer commits.
 """
@@ -49,6 +51,8 @@ CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE vocabulary (stem TEXT PRIMARY KEY, surface TEXT NOT NULL, vec_key TEXT NOT NULL);
 """
 
+FOLLOW_UPS = "CREATE TABLE IF NOT EXISTS follow_ups (promise_id TEXT PRIMARY KEY, refs TEXT NOT NULL)"
+
 # The order of chunks everywhere (arrays, tie-breaks): by document id, then by position in it.
 ORDER = "ORDER BY c.doc_id, c.start"
 
@@ -68,6 +72,7 @@ def create(path: Path, meta: dict) -> None:
     con = connect(path)
     try:
         con.executescript(_SCHEMA)
+        con.execute(FOLLOW_UPS)
         con.execute("BEGIN")
         set_meta(con, {"format": FORMAT_VERSION, "generation": 0, **meta})
         con.execute("COMMIT")
@@ -237,6 +242,26 @@ def read_token_ids(con: sqlite3.Connection) -> tuple[list[list[int]], dict[str, 
     rows = con.execute(f"SELECT c.tokens FROM chunks c {ORDER}")
     ids = [np.frombuffer(t, dtype=np.int32).tolist() for (t,) in rows]
     return ids, dict(con.execute("SELECT term, id FROM terms"))
+
+
+def stored_follow_ups(con: sqlite3.Connection) -> tuple[str | None, dict[str, list[dict]]]:
+    """(stamp, {promise id: [follow-up records]}) as stored; (None, {}) before any were."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'follow_ups'").fetchone()
+    if row is None:
+        return None, {}
+    try:
+        rows = con.execute("SELECT promise_id, refs FROM follow_ups").fetchall()
+    except sqlite3.OperationalError:  # no table: an index from before follow-ups
+        return None, {}
+    return json.loads(row[0]), {pid: json.loads(refs) for pid, refs in rows}
+
+
+def set_follow_ups(con: sqlite3.Connection, stamp: str, found: dict[str, list[dict]]) -> None:
+    con.execute(FOLLOW_UPS)
+    con.execute("DELETE FROM follow_ups")
+    con.executemany("INSERT INTO follow_ups VALUES (?, ?)",
+                    ((pid, json.dumps(refs, ensure_ascii=False)) for pid, refs in found.items()))
+    set_meta(con, {"follow_ups": stamp})
 
 
 def read_promises(con: sqlite3.Connection) -> list[Promise]:

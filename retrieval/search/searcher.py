@@ -90,7 +90,23 @@ class Searcher:
         settings = Settings.resolve(folders, index, model, dtype, encoder, engine, milvus_uri, collection)
         loaded, report, embedder = open_engine(settings, embedder, chunk_settings or ChunkSettings(), update,
                                                rebuild, progress)
-        return cls(loaded, embedder, report, config)
+        searcher = cls(loaded, embedder, report, config)
+        if update or rebuild or (settings.engine == "local" and update is not False):
+            searcher._ensure_follow_ups(progress)
+        return searcher
+
+    def _ensure_follow_ups(self, progress: Progress = None) -> None:
+        """Whoever writes the index also finds its promises' follow-ups (retrieval.promises.followups);
+        an index this process may not write keeps the ones stored, with a notice."""
+        import sqlite3
+
+        from retrieval.errors import EngineError
+        from retrieval.promises import followups
+
+        try:
+            followups.ensure(self, progress)
+        except (sqlite3.Error, OSError, EngineError) as exc:
+            self.notices.append(f"the follow-ups of promises could not be stored: {exc}")
 
     @property
     def index(self) -> ChunkIndex:
@@ -125,6 +141,13 @@ class Searcher:
         from retrieval.promises.detect import overdue_on
 
         return overdue_on(self._index.promises(), as_of or date.today())
+
+    def follow_ups(self) -> dict:
+        """Each promise's follow-ups, by `retrieval.promises.followups.promise_id`: later passages
+        found when the index was written, with their text read from the index."""
+        from retrieval.promises import followups
+
+        return followups.read(self)
 
     def refresh(self) -> bool:
         """See the index's newest state (after `bronwijzer index` ran elsewhere); True when it changed.

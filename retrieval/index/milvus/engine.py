@@ -276,6 +276,12 @@ class MilvusIndex:
     def promises(self) -> list[Promise]:
         return texts.read_promises(self._client, self.parts, self._keys)
 
+    def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
+        return meta.follow_ups(self._client, self.where.collection, self.version)
+
+    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
+        meta.set_follow_ups(self._client, self.where.collection, self.version, stamp, found)
+
     @engine_call
     def term_neighbours(self, vectors, k: int) -> list[list[tuple[str, float]]]:
         if not len(vectors):

@@ -5,7 +5,9 @@ Rows are (key, JSON value):
   switches it last, so until then the old version answers (Milvus Lite has no aliases);
 - `manifest/<v>`: what built version v (model weights, encoder, precision, chunk settings, code
   keys, corpus folders, counts), as the local index's meta table holds it;
-- `files/<v>/<sha1 of path>`: one corpus file with its sha256, for staleness checks.
+- `files/<v>/<sha1 of path>`: one corpus file with its sha256, for staleness checks;
+- `followups/<v>` (the stamp) and `followups/<v>/<sha1 of promise id>`: each promise's follow-ups
+  (retrieval.promises.followups), written after the version's documents.
 """
 
 from __future__ import annotations
@@ -85,7 +87,30 @@ def drop_version(client, collection: str, version: int) -> None:
     """Forget a version's manifest and files (its collections are dropped by the caller)."""
     if client.has_collection(meta_name(collection)):
         client.delete(meta_name(collection), filter=f'key like "files/{version}/%"')
+        client.delete(meta_name(collection), filter=f'key like "followups/{version}/%"')
+        drop_keys(client, collection, [f"followups/{version}"])
         client.delete(meta_name(collection), filter=f"key in {quoted([f'manifest/{version}'])}")
+
+
+def follow_ups(client, collection: str, version: int) -> tuple[str | None, dict[str, list[dict]]]:
+    """(stamp, {promise id: follow-up records}) of a version; (None, {}) before any were written."""
+    from retrieval.index.milvus.texts import query_all
+
+    stamp = _get(client, collection, [f"followups/{version}"]).get(f"followups/{version}")
+    if stamp is None:
+        return None, {}
+    rows = query_all(client, meta_name(collection), f'key like "followups/{version}/%"', ["value"])
+    found = (json.loads(r["value"]) for r in rows)
+    return stamp, {f["promise"]: f["refs"] for f in found}
+
+
+def set_follow_ups(client, collection: str, version: int, stamp: str, found: dict[str, list[dict]]) -> None:
+    """Replace a version's follow-ups; the stamp is written last, so an interrupted write is redone."""
+    drop_keys(client, collection, [f"followups/{version}"])
+    client.delete(meta_name(collection), filter=f'key like "followups/{version}/%"')
+    _put(client, collection, {f"followups/{version}/{hashlib.sha1(pid.encode('utf-8')).hexdigest()}":
+                              {"promise": pid, "refs": refs} for pid, refs in found.items()})
+    _put(client, collection, {f"followups/{version}": stamp})
 
 
 def _file_key(version: int, path: str) -> str:

@@ -1,0 +1,174 @@
+"""Follow-ups of promises: later passages that appear to act on what a minister promised.
+
+A follow-up of a promise (or request) is a passage that
+- comes from another document whose date, at day precision, is strictly later than the promise's
+  (for a promise dated to a month or year: later than the end of that month or year);
+- is found by a hybrid search on the promise sentence with its deadline words removed;
+- would not be abstained on under the abstention rule in force (score >= the threshold for the
+  search's language), so it reads as at least a "possible match" in the chat.
+At most MAX_FOLLOW_UPS per promise, best first.
+
+They are computed when the index is written (`ensure`, called by `Searcher.open` whenever it updated
+the index: `bronwijzer index`, or the app's own update) and stored with it in both engines, keyed by
+the promise's span id. The stamp says what they were computed from (the documents' chunk keys, the
+promises, the ranking constants, this code and the model), so an unchanged index is not searched
+again. The tracker page and `bronwijzer promises --follow-ups` only read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date as Date
+from datetime import timedelta
+from pathlib import Path
+
+from retrieval.ids import span_id
+from retrieval.ingest.dates import period_end
+from retrieval.records import Filters, parse_iso_date
+
+MAX_FOLLOW_UPS = 5
+SEARCH_DEPTH = 20  # passages searched per promise, before same-document and date checks
+STATUSES = ("opgevolgd", "verlopen", "open")  # precedence, highest first
+
+
+@dataclass(frozen=True)
+class FollowUpRef:
+    """A stored follow-up: where the passage is and how well it matched (its text is read back)."""
+
+    doc_id: str
+    start: int
+    end: int
+    score: float
+    strength: str  # retrieval.present.citations.relevance: "strong" | "possible"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up as shown: the passage `text == document_text(doc_id)[start:end]` and its source."""
+
+    doc_id: str
+    title: str | None
+    date: str | None
+    source: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+    strength: str
+
+
+def promise_id(p) -> str:
+    """The key follow-ups are stored under: the promise's span id (document and offsets)."""
+    return span_id(p.doc_id, p.start, p.end)
+
+
+def query_of(p) -> str:
+    """The promise sentence with its deadline words removed (a deadline would match other
+    deadlines, not the topic)."""
+    text = p.text
+    if p.deadline_phrase:
+        text = re.sub(re.escape(p.deadline_phrase), " ", text, count=1, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def last_day(date: str, precision: str | None) -> Date:
+    """The last day a date stands for: itself, or the end of its month or year."""
+    day = parse_iso_date(date)
+    if precision == "year":
+        return day.replace(month=12, day=31)
+    if precision == "month":
+        return period_end(f"{day.year:04d}-{day.month:02d}")
+    return day
+
+
+def later_than(doc, after: Date) -> bool:
+    """True when `doc` is dated to the day and that day is after `after`."""
+    if not doc.date or (doc.date_precision or "day") != "day":
+        return False
+    return parse_iso_date(doc.date) > after
+
+
+def find(searcher, promise) -> tuple[FollowUpRef, ...]:
+    """The follow-ups of one promise (see the module's docstring)."""
+    from retrieval.present.citations import relevance
+
+    docs = searcher.documents
+    query = query_of(promise)
+    if not promise.date or not query or promise.doc_id not in docs:
+        return ()
+    after = last_day(promise.date, docs[promise.doc_id].date_precision)
+    since = (after + timedelta(days=1)).isoformat()
+    later = Filters(since=since, include_undated=False)
+    resp = searcher.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
+    out = []
+    for p in resp.results:
+        if p.score < resp.threshold or p.doc_id == promise.doc_id or not later_than(docs[p.doc_id], after):
+            continue
+        out.append(FollowUpRef(p.doc_id, p.start, p.end, round(float(p.score), 6),
+                               relevance(p.score, resp.threshold)))
+        if len(out) == MAX_FOLLOW_UPS:
+            break
+    return tuple(out)
+
+
+def stamp(searcher, promises: Sequence) -> str:
+    """What follow-ups computed now would be made from (see the module's docstring)."""
+    digest = hashlib.sha256()
+    manifest = searcher.manifest
+    for part in (manifest.get("vocabulary"), manifest.get("model_id"), repr(searcher.config),
+                 _code_key(),
+                 json.dumps([[promise_id(p), p.date, p.text, p.deadline_phrase] for p in promises])):
+        digest.update(str(part).encode("utf-8") + b"\x00")
+    return digest.hexdigest()
+
+
+def _code_key() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def ensure(searcher, progress=None) -> int | None:
+    """Compute and store the follow-ups of every promise unless the stored ones are current;
+    returns the number of promises searched, or None when nothing had to be done."""
+    promises = searcher.index.promises()
+    current = stamp(searcher, promises)
+    stored_stamp, _ = searcher.index.stored_follow_ups()
+    if stored_stamp == current:
+        return None
+    found = {}
+    report = progress if promises else None
+    for i, p in enumerate(promises):
+        if report:
+            report("Finding follow-ups of promises", i, len(promises))
+        refs = find(searcher, p)
+        if refs:
+            found[promise_id(p)] = [asdict(r) for r in refs]
+    if report:
+        report("Finding follow-ups of promises", len(promises), len(promises))
+    searcher.index.set_follow_ups(current, found)
+    return len(promises)
+
+
+def read(searcher) -> dict[str, tuple[FollowUp, ...]]:
+    """Every stored follow-up, by promise id, with its text read from the index (verbatim)."""
+    _, stored = searcher.index.stored_follow_ups()
+    docs = searcher.documents
+    refs = [(pid, FollowUpRef(**r)) for pid, rows in stored.items() for r in rows
+            if r.get("doc_id") in docs]
+    texts = searcher.index.text_slices([(r.doc_id, r.start, r.end) for _, r in refs]) if refs else []
+    out: dict[str, list[FollowUp]] = {}
+    for (pid, r), text in zip(refs, texts, strict=True):
+        d = docs[r.doc_id]
+        out.setdefault(pid, []).append(FollowUp(r.doc_id, d.title, d.date, d.source or d.path, text, r.start,
+                                                r.end, r.score, r.strength))
+    return {pid: tuple(rows) for pid, rows in out.items()}
+
+
+def status(promise, follow_ups: Sequence) -> str:
+    """"opgevolgd" (at least one follow-up) > "verlopen" (deadline passed) > "open"."""
+    if follow_ups:
+        return "opgevolgd"
+    return "verlopen" if promise.overdue else "open"
