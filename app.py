@@ -20,7 +20,7 @@ import streamlit as st
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.present import citations, highlight
 from retrieval.records import Filters
-from ui import cards, note, render, share
+from ui import cards, navigation, note, render, share
 from ui.app_text import LANGUAGE_NAMES, strings, warning_text
 from ui.markdown import escape_markdown as md
 from ui.searcher import get_searcher
@@ -281,13 +281,16 @@ def chat_page() -> None:
 def main() -> None:
     """The chat page first (at `/`, where `?doc=&start=&end=` links land), then the Toezeggingen page."""
     t = strings(interface_language())
-    st.navigation([
-        st.Page(chat_page, title=t["chat_page"], icon=":material/forum:", default=True),
-        st.Page(HERE / "pages" / "1_Toezeggingen.py", title="Toezeggingen", icon=":material/assignment:",
-                url_path="Toezeggingen"),
-        st.Page(HERE / "pages" / "2_Notitie.py", title=note.words(ss.get("ui_lang", "nl"))["title"],
-                icon=":material/description:", url_path="Notitie"),
-    ]).run()
+    pages = {
+        "chat": st.Page(chat_page, title=t["chat_page"], icon=":material/forum:", default=True),
+        "promises": st.Page(HERE / "pages" / "1_Toezeggingen.py", title="Toezeggingen",
+                            icon=":material/assignment:", url_path="Toezeggingen"),
+        "note": st.Page(HERE / "pages" / "2_Notitie.py", title=note.words(ss.get("ui_lang", "nl"))["title"],
+                        icon=":material/description:", url_path="Notitie"),
+    }
+    for name, page in pages.items():
+        navigation.register(name, page)
+    st.navigation(list(pages.values())).run()
 
 
 main()

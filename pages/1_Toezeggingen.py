@@ -1,101 +1,179 @@
-"""Toezeggingen: what ministers promised, by when, and whether that date has passed.
+"""Toezeggingen: what ministers promised, by when, and whether anything followed.
 
-A sortable, filterable table; every row links to the passage in context on the chat page
-(`./?doc=<doc_id>&start=<start>&end=<end>`). Promises are read from the index, where they were
-found once when each document was indexed; the Searcher is the chat's (ui/searcher.py).
+A wide, sortable table of every promise (and request to the government) in the index, with its
+status: opgevolgd (a later document appears to act on it) > verlopen (its deadline passed) > open.
+Selecting a row (or opening `?toezegging=<passage id>`) shows the sentence in context and its
+follow-ups. Promises and follow-ups are found when the index is written; this page only reads them
+(Searcher.promises, Searcher.follow_ups). Rows are built by ui/tracker.py; every text is escaped.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 import streamlit as st
 
 from retrieval.errors import BronwijzerError, EmbeddingError
+from retrieval.ids import parse_span_id
+from retrieval.present import citations, highlight
+from retrieval.promises import followups
 from retrieval.promises.classify import CABINET
 from retrieval.promises.detect import select
+from ui import cards, navigation, note, render, tracker
 from ui.app_text import strings
+from ui.markdown import escape_markdown as md
 from ui.searcher import get_searcher
 
 KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
-KIND_LABEL = {"promise": "toezegging", "request": "verzoek"}
 SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
+PICK_KEY = "toezegging"  # query parameter: the promise shown in detail
+ss = st.session_state
+
+st.set_page_config(page_title="Toezeggingen · Bronwijzer", page_icon="📚", layout="wide")
 
 
-def passage_link(doc_id: str, start: int, end: int) -> str:
-    """Link to the passage in context on the chat page."""
-    return "./?" + urlencode({"doc": doc_id, "start": start, "end": end})
+def filters(found: list) -> tuple[list, date]:
+    """The sidebar's filters applied to `found` (promises judged on today's date first)."""
+    with st.sidebar:
+        st.header("Filters")
+        kind = KINDS[st.radio("Soort", list(KINDS), key="kind")]
+        as_of = st.date_input("Verlopen op", value=date.today(), key="as_of", **SPAN,
+                              help="Een toezegging is verlopen als haar termijn vóór deze datum ligt.")
+        cabinet_only = st.toggle("Alleen het kabinet", key="cabinet")
+        actors = sorted({p.actor for p in found if not cabinet_only or p.actor_type == CABINET})
+        chosen = st.multiselect("Wie", actors, key="actors", placeholder="Kies …")
+        status = st.multiselect("Status", list(followups.STATUSES), key="status", placeholder="Alle",
+                                help="opgevolgd: een later document lijkt erop in te gaan; verlopen: de "
+                                     "termijn is voorbij zonder opvolging; open: geen van beide.")
+        since = st.date_input("Gedaan vanaf", value=None, key="since", **SPAN)
+        until = st.date_input("Gedaan tot en met", value=None, key="until", **SPAN)
+    return [kind, cabinet_only, chosen, status, since, until], as_of
 
 
-def rows(promises) -> list[dict]:
-    return [{
-        "Datum": date.fromisoformat(p.date) if p.date else None,
-        "Wie": p.actor,
-        "Soort": KIND_LABEL.get(p.kind, p.kind),
-        "Toezegging": " ".join(p.text.split()),
-        "Termijn": p.deadline_phrase or "",
-        "Uiterlijk": date.fromisoformat(p.deadline) if p.deadline else None,
-        "Verlopen": p.overdue,
-        "Onderwerp": p.heading,
-        "Document": p.title or p.doc_id,
-        "Passage": passage_link(p.doc_id, p.start, p.end),
-    } for p in promises]
+def apply(found: list, follow: dict, choice: list) -> list:
+    kind, cabinet_only, chosen, status, since, until = choice
+    shown = select(found, kind=kind, since=since.isoformat() if since else None,
+                   until=until.isoformat() if until else None)
+    if cabinet_only:
+        shown = [p for p in shown if p.actor_type == CABINET]
+    if chosen:
+        shown = [p for p in shown if p.actor in chosen]
+    if status:
+        shown = [p for p in shown if followups.status(p, follow.get(followups.promise_id(p), ())) in status]
+    return shown
 
 
-st.title("Toezeggingen")
-st.caption("Wat bewindspersonen (en publieke organen zoals de Nationaal Rapporteur) toezegden, met de "
-           "termijn die ze noemden; en wat anderen de regering vroegen. "
-           "Elke zin staat letterlijk in de bron.")
+COLUMN_CONFIG = {
+    "Datum": st.column_config.TextColumn("Datum", width="small", help="datum van het document (ISO)"),
+    "Wie": st.column_config.TextColumn("Wie", width="medium", help="naam en functie"),
+    "Soort": st.column_config.TextColumn("Soort", width="small"),
+    "Document": st.column_config.TextColumn("Document", width="medium", help="titel, soort en nummer"),
+    "Onderwerp": st.column_config.TextColumn("Onderwerp", width="small"),
+    "Toezegging": st.column_config.TextColumn("Toezegging", width="large", help="de hele zin, letterlijk"),
+    "Termijn": st.column_config.TextColumn("Termijn", width="small",
+                                           help="de termijn zoals genoemd → de dag waarop hij verloopt"),
+    "Status": st.column_config.TextColumn("Status", width="small"),
+    "Opvolging": st.column_config.NumberColumn("Opvolging", width="small", format="%d",
+                                               help="aantal latere passages die erop lijken in te gaan"),
+    "Passage": st.column_config.LinkColumn("Passage", display_text="in context ↗", width="small",
+                                           help="open de passage in het document (nieuw tabblad)"),
+}
 
-try:
-    searcher = get_searcher(strings("nl"))
-except (BronwijzerError, EmbeddingError) as exc:
-    st.error(f"De index kon niet worden geopend: {exc}")
-    st.stop()
 
-with st.sidebar:
-    st.header("Filters")
-    kind = KINDS[st.radio("Soort", list(KINDS), key="kind")]
-    as_of = st.date_input("Verlopen op", value=date.today(), key="as_of", **SPAN,
-                          help="Een toezegging is verlopen als haar termijn vóór deze datum ligt.")
+def context_link(label: str, doc_id: str, start: int, end: int) -> None:
+    """To the passage in its document on the chat page, in this session (the note stays)."""
+    chat = navigation.page("chat")
+    params = {"doc": doc_id, "start": str(start), "end": str(end)}
+    if chat is not None:
+        st.page_link(chat, label=label, icon="↗", query_params=params)
+    else:  # the page run on its own (tests)
+        st.markdown(f"[{md(label)}]({tracker.passage_link(doc_id, start, end)})")
+
+
+def detail(searcher, p, found: tuple) -> None:
+    """The promise in its context, then its follow-ups."""
+    info = searcher.documents.get(p.doc_id)
+    with st.container(border=True, key="promise-detail"):
+        st.subheader("Toezegging in context")
+        st.markdown(f"**{md(tracker.document_label(p, info))}**")
+        facts = [p.date or tracker.UNDATED, citations.one_line(p.actor), tracker.deadline_label(p),
+                 followups.status(p, found)]
+        st.caption(md(" · ".join(f for f in facts if f)))
+        text = searcher.document_text(p.doc_id)
+        a, b = highlight.context_window(text, p.start, p.end, cards.CONTEXT_CHARS)
+        st.html(render.render_html(text[a:b], strong=[(p.start - a, p.end - a)], css_class="bw-context"))
+        item = note.NoteItem(p.doc_id, p.start, p.end)
+        cards.note_item_button(item, "note-add-promise", "nl")
+        st.subheader(f"Opvolging ({len(found)})")
+        if not found:
+            st.caption("Geen passage van een later document die hierop lijkt in te gaan (gezocht met de zin "
+                       "zonder termijn; alleen passages die de drempel van de chat halen).")
+        for i, f in enumerate(found):
+            show_follow_up(searcher, f, i)
+
+
+def show_follow_up(searcher, f, i: int) -> None:
+    level = f.strength if f.strength in cards.BADGE else "possible"
+    with st.container(border=True, key=f"follow-up-{i}"):
+        title = citations.one_line(f.title) or f.doc_id
+        st.markdown(f"**{md(f.date or '')} · {md(title)}** "
+                    f":{cards.BADGE[level]}-badge[{citations.RELEVANCE_WORDS['nl'][level]}]")
+        st.html(render.render_html(f.text, css_class="bw-follow-up"))
+        with st.container(horizontal=True):
+            context_link("in context", f.doc_id, f.start, f.end)
+            cards.source_link(searcher.documents[f.doc_id], strings("nl"))
+            cards.note_item_button(note.NoteItem(f.doc_id, f.start, f.end), f"note-add-follow-up-{i}", "nl")
+
+
+def picked(shown: list, event) -> object | None:
+    """The promise to show in detail: the selected row, else the one the link names."""
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(shown):
+        p = shown[rows[0]]
+        st.query_params[PICK_KEY] = followups.promise_id(p)
+        return p
+    wanted = st.query_params.get(PICK_KEY)
+    try:
+        span = parse_span_id(wanted) if wanted else None
+    except ValueError:
+        span = None
+    return next((p for p in shown if (p.doc_id, p.start, p.end) == span), None)
+
+
+def main() -> None:
+    st.title("Toezeggingen")
+    st.caption("Wat bewindspersonen (en publieke organen zoals de Nationaal Rapporteur) toezegden, met de "
+               "termijn die ze noemden, wat anderen de regering vroegen, en of er later iets op volgde. "
+               "Elke zin staat letterlijk in de bron. Kies een rij voor de zin in context en haar opvolging.")
+    try:
+        searcher = get_searcher(strings("nl"))
+    except (BronwijzerError, EmbeddingError, ValueError) as exc:
+        st.error(f"De index kon niet worden geopend: {md(str(exc))}")
+        st.stop()
+    note.restore(ss, st.query_params, searcher)
+    choice, as_of = filters(searcher.promises())
     found = searcher.promises(as_of)
-    cabinet_only = st.toggle("Alleen het kabinet", key="cabinet")
-    actors = sorted({p.actor for p in found if not cabinet_only or p.actor_type == CABINET})
-    chosen = st.multiselect("Wie", actors, key="actors")
-    since = st.date_input("Gedaan vanaf", value=None, key="since", **SPAN)
-    until = st.date_input("Gedaan tot en met", value=None, key="until", **SPAN)
-    overdue = st.checkbox("Alleen verlopen", key="overdue")
+    follow = searcher.follow_ups()
+    shown = apply(found, follow, choice)
+    table = tracker.rows(shown, follow, searcher.documents)
+    counts = {s: sum(r["Status"] == s for r in table) for s in followups.STATUSES}
+    st.write(f"**{len(shown)}** van {len(found)} · {counts['opgevolgd']} opgevolgd · {counts['verlopen']} "
+             f"verlopen op {as_of:%d-%m-%Y} · {counts['open']} open. Ongedateerde documenten blijven "
+             "zichtbaar bij een datumfilter.")
+    if not shown:
+        st.info("Geen toezeggingen bij deze filters.")
+    else:
+        event = st.dataframe(table, hide_index=True, key="table", column_config=COLUMN_CONFIG,
+                             column_order=tracker.COLUMNS, on_select="rerun", selection_mode="single-row",
+                             row_height=96, width="stretch")
+        first = [(follow.get(followups.promise_id(p)) or [None])[0] for p in shown]
+        st.download_button("Download .csv", tracker.csv_text(table, [f.source if f else "" for f in first]),
+                           file_name=f"toezeggingen-{as_of.isoformat()}.csv", mime="text/csv", key="csv",
+                           on_click="ignore", icon=":material/download:")
+        p = picked(shown, event)
+        if p is not None:
+            detail(searcher, p, follow.get(followups.promise_id(p), ()))
+    note.sync_url(ss, st.query_params)
 
-shown = select(found, kind=kind, since=since.isoformat() if since else None,
-               until=until.isoformat() if until else None, overdue=overdue)
-if cabinet_only:
-    shown = [p for p in shown if p.actor_type == CABINET]
-if chosen:
-    shown = [p for p in shown if p.actor in chosen]
 
-n_overdue = sum(p.overdue for p in shown)
-st.write(f"**{len(shown)}** van {len(found)} · {n_overdue} verlopen op {as_of:%d-%m-%Y}. "
-         "Ongedateerde documenten blijven zichtbaar bij een datumfilter.")
-if not shown:
-    st.info("Geen toezeggingen bij deze filters.")
-    st.stop()
-
-st.dataframe(
-    rows(shown), hide_index=True, key="table",
-    column_config={
-        "Datum": st.column_config.DateColumn("Datum", format="DD-MM-YYYY", help="datum van het document"),
-        "Wie": st.column_config.TextColumn("Wie", width="medium"),
-        "Soort": st.column_config.TextColumn("Soort", width="small"),
-        "Toezegging": st.column_config.TextColumn("Toezegging", width="large"),
-        "Termijn": st.column_config.TextColumn("Termijn", help="de termijn zoals genoemd"),
-        "Uiterlijk": st.column_config.DateColumn(
-            "Uiterlijk", format="DD-MM-YYYY",
-            help="de termijn als datum (regels: retrieval/promises/deadlines.py)"),
-        "Verlopen": st.column_config.CheckboxColumn("Verlopen"),
-        "Onderwerp": st.column_config.TextColumn("Onderwerp"),
-        "Document": st.column_config.TextColumn("Document"),
-        "Passage": st.column_config.LinkColumn("Passage", display_text="in context ↗",
-                                               help="open de passage in het document"),
-    },
-)
+main()

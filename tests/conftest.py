@@ -43,3 +43,25 @@ def shared_index(tmp_path_factory, embedder):
 def bundled_index(tmp_path_factory, real_embedder):
     """The bundled corpus indexed with the real model, once per test session."""
     return shared_index(tmp_path_factory, real_embedder)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The files the page offered for download (AppTest keeps only their URLs)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores: list = []
+
+    class Kept(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Kept)
+
+    def content(at, key: str) -> bytes:
+        name = at.download_button(key=key).proto.url.rsplit("/", 1)[-1]
+        return stores[-1].get_file(name).content
+
+    return content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -16,41 +17,70 @@ PAGE = str(ROOT / "pages" / "1_Toezeggingen.py")
 
 @pytest.fixture
 def page(monkeypatch, bundled_index):
-    monkeypatch.setenv("BRONWIJZER_CORPUS", str(ROOT / "corpus"))
-    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(monkeypatch, bundled_index)
 
 
 def table(at):
     return at.dataframe[0].value
 
 
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def open_page(monkeypatch, bundled_index, params: dict | None = None) -> AppTest:
+    monkeypatch.setenv("BRONWIJZER_CORPUS", str(ROOT / "corpus"))
+    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(params or {})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+COLUMNS = ["Datum", "Wie", "Soort", "Document", "Onderwerp", "Toezegging", "Termijn", "Status", "Opvolging",
+           "Passage"]
+
+
 def test_table_lists_the_promises_with_links_to_the_passage(page):
     df = table(page)
     assert len(df) == 31  # toezeggingen in the bundled corpus (eval/promises.jsonl)
-    assert list(df.columns) == ["Datum", "Wie", "Soort", "Toezegging", "Termijn", "Uiterlijk", "Verlopen",
-                                "Onderwerp", "Document", "Passage"]
+    assert list(df.columns) == COLUMNS
     row = df[df["Toezegging"].str.startswith("Ik streef ernaar u voor de zomer")].iloc[0]
-    assert row["Wie"].startswith("Ankie Broekers-Knol") and row["Termijn"] == "voor de zomer"
+    assert row["Wie"].startswith("Ankie Broekers-Knol") and row["Termijn"] == "voor de zomer → 2020-06-30"
+    assert row["Datum"] == "2020-05-25" and row["Soort"] == "toezegging"
     assert row["Passage"].startswith("./?doc=002_b4f3971fa9bef79f&start=")
     start, end = (int(x.split("=")[1]) for x in row["Passage"].split("&")[1:])
     text = (ROOT / "corpus" / "002_b4f3971fa9bef79f.txt").read_text(encoding="utf-8")
     assert text[start:end] == "Ik streef ernaar u voor de zomer hier nader over te informeren."
 
 
-def test_filters_kind_overdue_and_cabinet(page):
+def test_no_cell_is_none_or_nan_and_dates_sort_as_text(page):
+    page.radio(key="kind").set_value("Alle").run()
+    df = table(page)
+    assert not df.isna().any().any()
+    always = ["Datum", "Wie", "Soort", "Document", "Toezegging", "Status", "Passage"]  # never empty
+    assert not df.astype(str).isin(["None", "nan", "NaT", ""]).loc[:, always].any().any()
+    assert not df.astype(str).isin(["None", "nan", "NaT"]).any().any()
+    assert "ongedateerd" in set(df["Datum"])
+    dated = [d for d in df["Datum"] if d != "ongedateerd"]
+    assert all(date.fromisoformat(d) for d in dated)
+    assert set(df["Status"]) <= {"opgevolgd", "verlopen", "open"} and "opgevolgd" in set(df["Status"])
+    assert all((s == "opgevolgd") == (n > 0) for s, n in zip(df["Status"], df["Opvolging"], strict=True))
+
+
+def test_filters_kind_status_and_cabinet(page):
     page.radio(key="kind").set_value("Verzoeken aan de regering").run()
     assert set(table(page)["Soort"]) == {"verzoek"} and len(table(page)) == 10
     page.radio(key="kind").set_value("Alle").run()
     page.toggle(key="cabinet").set_value(True).run()
     assert set(table(page)["Soort"]) == {"toezegging"}
     page.date_input(key="as_of").set_value(date(2020, 7, 1))
-    page.checkbox(key="overdue").check().run()
+    page.multiselect(key="status").select("verlopen").run()
     df = table(page)
-    assert len(df) == 1 and df.iloc[0]["Termijn"] == "voor de zomer"
+    assert len(df) == 1 and df.iloc[0]["Termijn"].startswith("voor de zomer")
+    page.multiselect(key="status").unselect("verlopen").select("opgevolgd").run()
+    assert set(table(page)["Status"]) == {"opgevolgd"} and (table(page)["Opvolging"] > 0).all()
 
 
 def test_actor_and_date_filters(page):
@@ -60,8 +90,45 @@ def test_actor_and_date_filters(page):
     assert len(df) == 13 and set(df["Wie"]) == {actor}
     page.multiselect(key="actors").unselect(actor).run()
     page.date_input(key="until").set_value(date(2020, 5, 31)).run()
-    dated = table(page)["Datum"].dropna()
-    assert len(dated) and all(d <= date(2020, 5, 31) for d in dated)
+    dated = [d for d in table(page)["Datum"] if d != "ongedateerd"]
+    assert dated and all(date.fromisoformat(d) <= date(2020, 5, 31) for d in dated)
+
+
+def test_a_promise_opens_in_context_with_its_follow_ups(monkeypatch, bundled_index):
+    from retrieval import Searcher
+    from retrieval.ids import span_id
+    from retrieval.promises import followups
+
+    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, update=False)
+    follow = searcher.follow_ups()
+    p = next(p for p in searcher.promises() if len(follow.get(followups.promise_id(p), ())) >= 2)
+    at = open_page(monkeypatch, bundled_index, {"toezegging": span_id(p.doc_id, p.start, p.end)})
+    context = [h for h in texts(at.html) if "bw-context" in h]
+    assert len(context) == 1 and "<mark" in context[0]
+    marked = context[0].split("<mark", 1)[1].split(">", 1)[1].split("</mark>", 1)[0]
+    assert marked == html.escape(p.text, quote=True)  # the promise itself, marked in its context
+    shown = [h for h in texts(at.html) if "bw-follow-up" in h]
+    assert len(shown) == len(follow[followups.promise_id(p)])
+    first = follow[followups.promise_id(p)][0]
+    assert any(f"Opvolging ({len(shown)})" in s for s in texts(at.subheader))
+    assert first.text.split()[0] in shown[0]
+    at.button(key="note-add-follow-up-0").click().run()
+    assert not at.exception
+    assert [(i.doc_id, i.start, i.end) for i in at.session_state["note"]] == [(first.doc_id, first.start,
+                                                                               first.end)]
+    assert at.query_params["note"]  # the note is kept in the link of this page too
+
+
+def test_csv_download_has_the_columns_and_the_first_follow_up(monkeypatch, bundled_index, downloads):
+    import csv
+    import io
+
+    at = open_page(monkeypatch, bundled_index)
+    rows = list(csv.DictReader(io.StringIO(downloads(at, "csv").decode("utf-8"))))
+    df = table(at)
+    assert list(rows[0]) == [*COLUMNS, "Eerste opvolging"] and len(rows) == len(df)
+    assert [r["Toezegging"] for r in rows] == list(df["Toezegging"])
+    assert all(bool(r["Eerste opvolging"]) == (int(r["Opvolging"]) > 0) for r in rows)
 
 
 def test_unreadable_corpus_is_an_error_not_a_crash(monkeypatch, tmp_path):

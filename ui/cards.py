@@ -67,14 +67,13 @@ def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang:
         with st.expander(t["copy"], icon=":material/content_copy:"):
             st.code(citations.format_citation(p, lang=lang), language=None, wrap_lines=True)
             st.caption(t["copy_help"])
-        note_button(p, f"note-add-{turn_id}-{p.rank}", lang)
+        note_item_button(note.from_passage(p), f"note-add-{turn_id}-{p.rank}", lang)
 
 
-def note_button(p, key: str, lang: str) -> None:
+def note_item_button(item: note.NoteItem, key: str, lang: str) -> None:
     """"Aan notitie toevoegen": the passage goes to the Notitie page (ui/note.py); once there, the
     button says so and is off."""
     ss, w = st.session_state, note.words(lang)
-    item = note.from_passage(p)
     there = note.contains(ss.get(note.NOTE_KEY, []), item)
     full = len(ss.get(note.NOTE_KEY, [])) >= note.MAX_ITEMS
     st.button(w["added"] if there else w["add"], key=key, on_click=note.add_to_note, args=(ss, item),
