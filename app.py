@@ -290,7 +290,10 @@ def main() -> None:
     }
     for name, page in pages.items():
         navigation.register(name, page)
-    st.navigation(list(pages.values())).run()
+    current = st.navigation(list(pages.values()))
+    if current.url_path == pages["promises"].url_path:  # the tracker's table needs the whole width
+        st.set_page_config(layout="wide")
+    current.run()
 
 
 main()

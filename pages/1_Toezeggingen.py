@@ -29,8 +29,6 @@ SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format"
 PICK_KEY = "toezegging"  # query parameter: the promise shown in detail
 ss = st.session_state
 
-st.set_page_config(page_title="Toezeggingen · Bronwijzer", page_icon="📚", layout="wide")
-
 
 def filters(found: list) -> tuple[list, date]:
     """The sidebar's filters applied to `found` (promises judged on today's date first)."""
@@ -64,18 +62,18 @@ def apply(found: list, follow: dict, choice: list) -> list:
 
 
 COLUMN_CONFIG = {
-    "Datum": st.column_config.TextColumn("Datum", width="small", help="datum van het document (ISO)"),
-    "Wie": st.column_config.TextColumn("Wie", width="medium", help="naam en functie"),
-    "Soort": st.column_config.TextColumn("Soort", width="small"),
-    "Document": st.column_config.TextColumn("Document", width="medium", help="titel, soort en nummer"),
-    "Onderwerp": st.column_config.TextColumn("Onderwerp", width="small"),
-    "Toezegging": st.column_config.TextColumn("Toezegging", width="large", help="de hele zin, letterlijk"),
-    "Termijn": st.column_config.TextColumn("Termijn", width="small",
+    "Datum": st.column_config.TextColumn("Datum", width=94, help="datum van het document (ISO)"),
+    "Wie": st.column_config.TextColumn("Wie", width=125, help="naam en functie"),
+    "Soort": st.column_config.TextColumn("Soort", width=86),
+    "Document": st.column_config.TextColumn("Document", width=144, help="titel, soort en nummer"),
+    "Onderwerp": st.column_config.TextColumn("Onderwerp", width=100),
+    "Toezegging": st.column_config.TextColumn("Toezegging", width=232, help="de hele zin, letterlijk"),
+    "Termijn": st.column_config.TextColumn("Termijn", width=105,
                                            help="de termijn zoals genoemd → de dag waarop hij verloopt"),
-    "Status": st.column_config.TextColumn("Status", width="small"),
-    "Opvolging": st.column_config.NumberColumn("Opvolging", width="small", format="%d",
+    "Status": st.column_config.TextColumn("Status", width=78),
+    "Opvolging": st.column_config.NumberColumn("Opvolging", width=70, format="%d",
                                                help="aantal latere passages die erop lijken in te gaan"),
-    "Passage": st.column_config.LinkColumn("Passage", display_text="in context ↗", width="small",
+    "Passage": st.column_config.LinkColumn("Passage", display_text="in context ↗", width=75,
                                            help="open de passage in het document (nieuw tabblad)"),
 }
 
@@ -165,7 +163,7 @@ def main() -> None:
     else:
         event = st.dataframe(table, hide_index=True, key="table", column_config=COLUMN_CONFIG,
                              column_order=tracker.COLUMNS, on_select="rerun", selection_mode="single-row",
-                             row_height=96, width="stretch")
+                             row_height=118, width="stretch", height=min(40 + 118 * len(table), 640))
         first = [(follow.get(followups.promise_id(p)) or [None])[0] for p in shown]
         st.download_button("Download .csv", tracker.csv_text(table, [f.source if f else "" for f in first]),
                            file_name=f"toezeggingen-{as_of.isoformat()}.csv", mime="text/csv", key="csv",

@@ -23,7 +23,7 @@ CHROMEDRIVER = os.environ.get("BRONWIJZER_CHROMEDRIVER", "/usr/bin/chromedriver"
 CHROME_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-quic", "--window-size=1280,1400",
+    "--disable-quic", "--window-size=1600,1400",
 )
 CHAT_BOX = '[data-testid="stChatInputTextArea"]'
 
@@ -84,8 +84,9 @@ def streamlit_server(corpus: Path, index: Path, log: Path, timeout: float = 90) 
 
 
 @contextlib.contextmanager
-def chrome(profile: Path) -> Iterator:
-    """A headless Chromium driven by the system ChromeDriver, with a fresh profile."""
+def chrome(profile: Path, downloads: Path | None = None) -> Iterator:
+    """A headless Chromium driven by the system ChromeDriver, with a fresh profile; files it
+    downloads go to `downloads` (default: the profile's folder)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -96,6 +97,8 @@ def chrome(profile: Path) -> Iterator:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # to list every request made
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads or profile),
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     try:
         yield driver
@@ -132,3 +135,14 @@ def ask(driver, question: str, turn: int, timeout: float = 120):
     wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, f"{card} .bw-passage")))
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f"{card} code")))
     return driver.find_element(By.CSS_SELECTOR, card)
+
+
+def downloaded(folder: Path, suffix: str, timeout: float = 30) -> Path:
+    """The file with `suffix` that appears in `folder` (Chromium writes `.crdownload` until done)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in folder.glob(f"*{suffix}") if p.is_file()]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    raise TimeoutError(f"no {suffix} file in {folder} after {timeout:.0f} s: {sorted(folder.iterdir())}")

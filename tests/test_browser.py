@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_harness import ROOT, ask, browser_missing, chrome, requested_urls, streamlit_server
+from browser_harness import ROOT, ask, browser_missing, chrome, downloaded, requested_urls, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +74,87 @@ def test_question_answered_in_a_real_browser(index, tmp_path):
         web = [u for u in requested_urls(driver) if u.startswith(("http:", "https:", "ws:", "wss:"))]
         outside = {u for u in web if not u.startswith(local)}
         assert not outside, f"the page called out: {sorted(outside)[:5]}"  # offline and private
+
+
+FOLLOW_UP = "En hoeveel geld is daarvoor beschikbaar?"
+
+
+def test_follow_up_then_note_then_markdown_download(index, tmp_path):
+    """A staff member's day: a question, a follow-up searched with it ("Gezocht als"), a passage added
+    to the note, the Notitie page reached through the app's own navigation (same session), and the
+    downloaded Markdown holding the passage byte for byte behind "> "."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from ui import note
+
+    log, profile, files = tmp_path / "streamlit.log", tmp_path / "profile", tmp_path / "downloads"
+    files.mkdir()
+    with streamlit_server(CORPUS, index, log) as url, chrome(profile, files) as driver:
+        wait = WebDriverWait(driver, 60)
+        driver.get(url)
+        ask(driver, DUTCH, turn=1)
+        card = ask(driver, FOLLOW_UP, turn=2)
+        main = driver.find_element(By.TAG_NAME, "body").text
+        searched = main.split("Gezocht als: ", 1)[1].splitlines()[0]
+        assert searched.startswith(FOLLOW_UP) and "ervaringsdeskundigen" in searched
+        assert "h=Hoe+betrekt" in driver.current_url  # the link reopens the same answer
+        assert "ervaringsdeskundig" in squash(card.text)
+        OUT.mkdir(exist_ok=True)
+        driver.save_screenshot(str(OUT / "browser-chat-follow-up.png"))
+
+        card.find_element(By.CSS_SELECTOR, ".st-key-note-add-2-1 button").click()
+        wait.until(lambda d: "note=" in d.current_url)
+        items = note.decode(driver.current_url.split("note=", 1)[1].split("&", 1)[0])
+        assert len(items) == 1
+        item = items[0]
+        passage = (CORPUS / f"{item.doc_id}.txt").read_text(encoding="utf-8")[item.start:item.end]
+
+        driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a[href$="/Notitie"]').click()
+        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
+        shown = squash(driver.find_element(By.CSS_SELECTOR, ".bw-note-passage").text)
+        assert shown == squash(passage)  # the same session: the note came along
+        driver.save_screenshot(str(OUT / "browser-note.png"))
+        driver.find_element(By.CSS_SELECTOR, ".st-key-note-md button").click()
+        markdown = downloaded(files, ".md").read_text(encoding="utf-8")
+        quoted = "\n".join("> " + line for line in passage.split("\n"))
+        assert quoted in markdown  # verbatim: every line of the passage behind "> ", nothing escaped
+
+
+def test_promise_tracker_columns_and_detail(index, tmp_path):
+    """The Toezeggingen page in a real browser: its columns, no "None" or "nan" anywhere in the table,
+    and a promise opened with its follow-ups."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from retrieval import Searcher
+    from retrieval.ids import span_id
+    from retrieval.promises import followups
+
+    searcher = Searcher.open(corpus=[str(CORPUS)], index=index, update=False)
+    follow = searcher.follow_ups()
+    p = next(p for p in searcher.promises() if len(follow.get(followups.promise_id(p), ())) >= 2)
+    log, profile = tmp_path / "streamlit.log", tmp_path / "profile"
+    with streamlit_server(CORPUS, index, log) as url, chrome(profile) as driver:
+        wait = WebDriverWait(driver, 60)
+        driver.get(f"{url}/Toezeggingen?toezegging={span_id(p.doc_id, p.start, p.end)}")
+        grid = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"] td'))
+        headers = [h.get_attribute("textContent") for h in grid.find_elements(By.CSS_SELECTOR, "th")]
+        assert [h for h in headers if h] == ["Datum", "Wie", "Soort", "Document", "Onderwerp", "Toezegging",
+                                             "Termijn", "Status", "Opvolging", "Passage"]
+        cells = [c.get_attribute("textContent") for c in grid.find_elements(By.CSS_SELECTOR, "td")]
+        assert cells and not {"None", "nan", "NaN", "NaT"} & set(cells)
+        assert {"opgevolgd", "open"} <= set(cells)
+        detail = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".st-key-promise-detail")))
+        n = len(follow[followups.promise_id(p)])
+        assert f"Opvolging ({n})" in detail.text
+        assert len(detail.find_elements(By.CSS_SELECTOR, ".bw-follow-up")) == n
+        width = driver.execute_script("return document.querySelector('[data-testid=\"stMain\"]')"
+                                      ".getBoundingClientRect().width")
+        assert width > 1200  # wide layout: the table is not squeezed into the centred column
+        OUT.mkdir(exist_ok=True)
+        driver.save_screenshot(str(OUT / "browser-tracker.png"))
+    searcher.close()

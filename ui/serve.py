@@ -12,9 +12,15 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(argv: list[str] | None = None) -> int:
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     from ui import searcher
+
+    # app.py lists the pages with st.navigation. Until that first runs, Streamlit treats a folder
+    # named pages/ as the old automatic page list, so the first visitor of /Toezeggingen on a fresh
+    # server would get that page alone (no wide layout, no navigation). Say so from the start.
+    PagesManager.uses_pages_directory = False
 
     threading.Thread(target=searcher.preload, name="bronwijzer-preload", daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
