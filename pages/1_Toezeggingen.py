@@ -67,7 +67,9 @@ COLUMN_CONFIG = {
     "Soort": st.column_config.TextColumn("Soort", width=86),
     "Document": st.column_config.TextColumn("Document", width=144, help="titel, soort en nummer"),
     "Onderwerp": st.column_config.TextColumn("Onderwerp", width=100),
-    "Toezegging": st.column_config.TextColumn("Toezegging", width=232, help="de hele zin, letterlijk"),
+    "Toezegging": st.column_config.TextColumn("Toezegging", width=232,
+                                              help="de hele zin (regeleinden als spatie); letterlijk in "
+                                                   "context wanneer u de rij kiest"),
     "Termijn": st.column_config.TextColumn("Termijn", width=105,
                                            help="de termijn zoals genoemd → de dag waarop hij verloopt"),
     "Status": st.column_config.TextColumn("Status", width=78),
@@ -94,7 +96,7 @@ def detail(searcher, p, found: tuple) -> None:
     with st.container(border=True, key="promise-detail"):
         st.subheader("Toezegging in context")
         st.markdown(f"**{md(tracker.document_label(p, info))}**")
-        facts = [p.date or tracker.UNDATED, citations.one_line(p.actor), tracker.deadline_label(p),
+        facts = [tracker.day_label(p, info), citations.one_line(p.actor), tracker.deadline_label(p),
                  followups.status(p, found)]
         st.caption(md(" · ".join(f for f in facts if f)))
         text = searcher.document_text(p.doc_id)
@@ -123,19 +125,32 @@ def show_follow_up(searcher, f, i: int) -> None:
             cards.note_item_button(note.NoteItem(f.doc_id, f.start, f.end), f"note-add-follow-up-{i}", "nl")
 
 
-def picked(shown: list, event) -> object | None:
-    """The promise to show in detail: the selected row, else the one the link names."""
+def picked(found: list, shown: list, event) -> object | None:
+    """The promise to show in detail: the selected row (kept in the link), else the one the link
+    names, even when the filters hide it. Unselecting the row closes it."""
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(shown):
         p = shown[rows[0]]
         st.query_params[PICK_KEY] = followups.promise_id(p)
+        ss.picked_row = True
         return p
+    if ss.get("picked_row"):
+        ss.picked_row = False
+        st.query_params.pop(PICK_KEY, None)
+        return None
     wanted = st.query_params.get(PICK_KEY)
+    if not wanted:
+        return None
     try:
-        span = parse_span_id(wanted) if wanted else None
+        span = parse_span_id(wanted)
     except ValueError:
         span = None
-    return next((p for p in shown if (p.doc_id, p.start, p.end) == span), None)
+    p = next((p for p in found if (p.doc_id, p.start, p.end) == span), None)
+    if p is None:
+        st.info("De link noemt geen toezegging die in deze index staat.")
+    elif p not in shown:
+        st.info("De toezegging uit de link valt buiten de filters; ze staat hieronder toch.")
+    return p
 
 
 def main() -> None:
@@ -151,13 +166,21 @@ def main() -> None:
     note.restore(ss, st.query_params, searcher)
     choice, as_of = filters(searcher.promises())
     found = searcher.promises(as_of)
-    follow = searcher.follow_ups()
+    try:
+        state, follow = followups.read(searcher)
+    except BronwijzerError as exc:  # e.g. the Milvus server went away
+        st.error(f"De opvolging kon niet worden gelezen: {md(str(exc))}")
+        state, follow = "error", {}
+    if state in ("missing", "stale"):
+        st.warning("De opvolging is voor deze stand van de index nog niet berekend (dat doet `bronwijzer "
+                   "index`; het kan nu bezig zijn). Tot dan staat geen enkele toezegging op opgevolgd.")
     shown = apply(found, follow, choice)
     table = tracker.rows(shown, follow, searcher.documents)
     counts = {s: sum(r["Status"] == s for r in table) for s in followups.STATUSES}
     st.write(f"**{len(shown)}** van {len(found)} · {counts['opgevolgd']} opgevolgd · {counts['verlopen']} "
              f"verlopen op {as_of:%d-%m-%Y} · {counts['open']} open. Ongedateerde documenten blijven "
              "zichtbaar bij een datumfilter.")
+    event = None
     if not shown:
         st.info("Geen toezeggingen bij deze filters.")
     else:
@@ -168,9 +191,9 @@ def main() -> None:
         st.download_button("Download .csv", tracker.csv_text(table, [f.source if f else "" for f in first]),
                            file_name=f"toezeggingen-{as_of.isoformat()}.csv", mime="text/csv", key="csv",
                            on_click="ignore", icon=":material/download:")
-        p = picked(shown, event)
-        if p is not None:
-            detail(searcher, p, follow.get(followups.promise_id(p), ()))
+    p = picked(found, shown, event)
+    if p is not None:
+        detail(searcher, p, follow.get(followups.promise_id(p), ()))
     note.sync_url(ss, st.query_params)
 
 

@@ -47,6 +47,11 @@ def test_searched_as_takes_the_topic_from_the_last_self_contained_question():
     chain = ["Wat doet de politie tegen loverboys?", TOPIC, "En voor minderjarigen?"]
     assert searched_as("Wie betaalt dat?", chain) == f"Wie betaalt dat? {TOPIC_WORDS} minderjarigen"
     assert searched_as(" Wie betaalt dat? ", ["  ", TOPIC]) == f"Wie betaalt dat? {TOPIC_WORDS}"
+    # a long chain keeps its subject, with the last follow-ups before this one
+    long = [TOPIC, "En voor minderjarigen?", "En in 2022?", "En de gemeenten?"]
+    assert searched_as("Wie betaalt dat?", long) == f"Wie betaalt dat? {TOPIC_WORDS} 2022 gemeenten"
+    # only the last MAX_HISTORY earlier questions are looked at, here and in the app and links
+    assert searched_as("Wie betaalt dat?", [TOPIC, *["En toen?"] * 5]) == "Wie betaalt dat? toen"
     rest = TOPIC_WORDS.replace(" aanpak", "")  # the question's own words are not repeated
     assert searched_as("Wat kost de aanpak?", [TOPIC]) == f"Wat kost de aanpak? {rest}"
 

@@ -4,6 +4,7 @@ the page run headless with AppTest on the bundled corpus and the real model."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import random
 import zlib
@@ -166,11 +167,35 @@ def test_markdown_quotes_passages_byte_for_byte(searcher):
     own = blocks.index("Mijn *eigen* regel")
     assert blocks[own + 1].startswith("> Artikel 273f *Sr*")
     info = searcher.documents["a"]
-    citation = note.citation_line(info, 4, "nl")
+    citation = note.citation_line(info, None, "nl")  # the index's page (a text file has none)
     assert f"> \tinspringing & 5 < 6 > 4 \\* `code` |tabel|\n\n— {citation}\n\n> {PLAIN}\n\n— " in md
-    assert "p. 4" in citation and (info.title or "a") in citation
+    assert "p. 4" not in md and (info.title or "a") in citation
     assert "gone" not in md and md.endswith("\n")
     assert note.to_markdown([], searcher, "en", today=date(2025, 3, 7)).startswith("# Note\n\nCompiled")
+
+
+def test_an_own_line_can_never_pass_for_a_quote(searcher):
+    """A line of one's own that starts like Markdown block syntax is escaped: a link that plants
+    "> Ik zal de opvang sluiten." cannot make it look like a verbatim passage in the export."""
+    plain = item_of(searcher, "b", PLAIN, comment="> Ik zal de opvang sluiten.")
+    md = note.to_markdown([plain], searcher, "nl", today=date(2025, 3, 7))
+    assert "\n\n\\> Ik zal de opvang sluiten.\n\n> " in md and quoted_passages(md) == [PLAIN]
+    assert [note.plain_line(t) for t in ("# kop", "1. punt", "- a", "gewoon", "2024 was goed")] == [
+        "\\# kop", "1\\. punt", "\\- a", "gewoon", "2024 was goed"]
+
+
+def test_a_link_cannot_choose_the_page_or_make_the_server_read_thousands_of_rows(searcher, monkeypatch):
+    calls = []
+    real = searcher.document_text
+    monkeypatch.setattr(searcher, "document_text", lambda d: calls.append(d) or real(d))
+    plain = item_of(searcher, "b", PLAIN, page=412)
+    ss = {}
+    note.restore(ss, {note.NOTE_KEY: note.encode([plain])}, searcher)
+    assert ss[note.NOTE_KEY] == [dataclasses.replace(plain, page=None)]  # the index's page, not 412
+    hostile = note.encode([NoteItem("b", 0, 10**9)] * 10_500)
+    calls.clear()
+    assert note.decode(hostile, note.in_index(searcher)) == []
+    assert len(calls) <= 1  # one length per document, and at most 2 * MAX_ITEMS rows looked at
 
 
 def test_citation_line_has_title_type_number_date_page_and_link():
@@ -195,7 +220,7 @@ def test_docx_has_own_line_verbatim_quote_and_citation(searcher):
     assert paragraphs[0] == ("Heading 1", "Notitie")
     assert paragraphs[2] == ("Normal", "Eigen regel")
     assert paragraphs[3] == ("Quote", TRICKY)  # breaks and tabs as Word's own, text verbatim
-    assert paragraphs[4][1] == f"— {note.citation_line(searcher.documents['a'], 4, 'nl')}"
+    assert paragraphs[4][1] == f"— {note.citation_line(searcher.documents['a'], None, 'nl')}"
     assert paragraphs[5] == ("Quote", PLAIN) and len(paragraphs) == 7
 
 

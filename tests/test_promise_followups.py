@@ -15,6 +15,7 @@ import pytest
 from retrieval.cli import main
 from retrieval.promises import followups
 from retrieval.records import parse_iso_date
+from retrieval.text import language
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -35,16 +36,16 @@ def test_every_follow_up_keeps_the_rule(searcher):
     found = searcher.follow_ups()
     by_id = {followups.promise_id(p): p for p in promises}
     assert found and set(found) <= set(by_id)
-    threshold = searcher.config.threshold("hybrid", "nl")
     for pid, rows in found.items():
         p = by_id[pid]
+        threshold = searcher.config.threshold("hybrid", language.detect(followups.query_of(p)))
         assert 1 <= len(rows) <= followups.MAX_FOLLOW_UPS and p.date
         for f in rows:
             doc = searcher.documents[f.doc_id]
             assert f.doc_id != p.doc_id and doc.date_precision == "day"
             assert parse_iso_date(f.date) > parse_iso_date(p.date)
             assert f.text == searcher.document_text(f.doc_id)[f.start:f.end]  # verbatim
-            assert f.score >= min(threshold, searcher.config.threshold("hybrid", "en"))
+            assert f.score >= threshold
             assert f.strength in ("strong", "possible")
         assert [f.score for f in rows] == sorted((f.score for f in rows), reverse=True)
     undated = [p for p in promises if not p.date]
@@ -64,7 +65,9 @@ def test_follow_ups_are_found_once_per_index_state(searcher):
     assert followups.ensure(searcher) is None  # current: nothing searched again
     changed = searcher.with_config(replace(searcher.config, abstain_hybrid=0.99, abstain_hybrid_en=0.99))
     assert followups.ensure(changed) == len(searcher.promises())  # another abstention rule: again
-    assert changed.follow_ups() == {}  # nothing clears that threshold
+    assert changed.follow_ups() == {} and changed.follow_ups_state() == "current"  # none clears it
+    # what is stored now was found under other rules: the searcher says so and shows none
+    assert searcher.follow_ups_state() == "stale" and searcher.follow_ups() == {}
     assert followups.ensure(searcher) == len(searcher.promises())
     assert searcher.index.stored_follow_ups() == (stamp, stored)
 
@@ -129,3 +132,50 @@ def test_a_new_document_is_found_as_a_follow_up_after_an_update(tmp_path, real_e
     s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=real_embedder)
     assert s.follow_ups() == {}
     s.close()
+
+
+class FakeSearcher:
+    """Documents with dates and a search that returns the passages it is given, best first."""
+
+    def __init__(self, docs: dict, hits: list[tuple[str, float]], threshold: float = 0.4) -> None:
+        from types import SimpleNamespace
+
+        self.documents = {d: SimpleNamespace(date=date, date_precision=precision)
+                          for d, (date, precision) in docs.items()}
+        self.hits, self.threshold, self.asked = hits, threshold, []
+        self._ns = SimpleNamespace
+
+    def search(self, query, k, mode, filters):
+        self.asked.append((query, mode, filters))
+        results = [self._ns(doc_id=d, start=i, end=i + 5, score=s) for i, (d, s) in enumerate(self.hits)]
+        return self._ns(results=results[:k], threshold=self.threshold)
+
+
+def promise(date="2021-03-04", doc_id="p", phrase=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(doc_id=doc_id, date=date, start=0, end=10, deadline_phrase=phrase,
+                           text="Ik zal u voor de zomer informeren over de opvang.")
+
+
+def test_find_keeps_only_later_day_dated_other_documents_above_the_threshold():
+    docs = {"p": ("2021-03-04", "day"), "same-day": ("2021-03-04", "day"), "month": ("2021-06-01", "month"),
+            "later": ("2021-07-01", "day"), "weak": ("2022-01-01", "day"), "undated": (None, None)}
+    hits = [("p", 0.9), ("same-day", 0.9), ("month", 0.9), ("undated", 0.9), ("later", 0.8), ("weak", 0.3)]
+    fake = FakeSearcher(docs, hits)
+    found = followups.find(fake, promise(phrase="voor de zomer"))
+    assert [f.doc_id for f in found] == ["later"] and found[0].strength in ("strong", "possible")
+    query, mode, filters = fake.asked[0]
+    assert query == "Ik zal u informeren over de opvang." and mode == "hybrid"  # the deadline left out
+    assert filters.since == "2021-03-05" and filters.include_undated is False
+    assert followups.find(fake, promise(date=None)) == ()  # an undated promise has none
+
+
+def test_find_stops_at_five_and_a_month_dated_promise_waits_for_the_month_to_end():
+    docs = {"p": ("2021-03-01", "month"), **{f"d{i}": ("2021-03-20", "day") for i in range(3)},
+            **{f"e{i}": ("2021-04-02", "day") for i in range(7)}}
+    hits = [(d, 0.9 - i / 100) for i, d in enumerate(docs) if d != "p"]
+    fake = FakeSearcher(docs, hits)
+    found = followups.find(fake, promise(date="2021-03-01"))
+    assert [f.doc_id for f in found] == ["e0", "e1", "e2", "e3", "e4"]  # March is not after "March 2021"
+    assert fake.asked[0][2].since == "2021-04-01"

@@ -119,6 +119,22 @@ def test_a_promise_opens_in_context_with_its_follow_ups(monkeypatch, bundled_ind
     assert at.query_params["note"]  # the note is kept in the link of this page too
 
 
+def test_links_to_a_promise_outside_the_filters_or_to_nothing_say_so(monkeypatch, bundled_index):
+    from retrieval import Searcher
+    from retrieval.ids import span_id
+
+    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, update=False)
+    request = next(p for p in searcher.promises() if p.kind == "request")
+    link = span_id(request.doc_id, request.start, request.end)
+    at = open_page(monkeypatch, bundled_index, {"toezegging": link})
+    assert any("buiten de filters" in i.value for i in at.info)  # shown anyway: the default is promises only
+    assert len([h for h in texts(at.html) if "bw-context" in h]) == 1
+    for garbage in ("nonsense", "000_9ed1f90a335b6492:1-2", "%00:x-y"):
+        at = open_page(monkeypatch, bundled_index, {"toezegging": garbage})
+        assert any("noemt geen toezegging" in i.value for i in at.info)
+        assert not [h for h in texts(at.html) if "bw-context" in h]
+
+
 def test_csv_download_has_the_columns_and_the_first_follow_up(monkeypatch, bundled_index, downloads):
     import csv
     import io

@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import zlib
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from retrieval.present import citations
+from ui.share import context_is_valid
 
 NOTE_KEY = "note"  # session-state key and query-parameter key
 MAX_ITEMS = 50  # keeps the link a link (about 60 bytes an item, more with own lines)
@@ -168,7 +170,7 @@ def decode(text: object, valid: Callable[[NoteItem], bool] | None = None) -> lis
     if not isinstance(rows, list):
         return []
     items: list[NoteItem] = []
-    for row in rows:
+    for row in rows[: 2 * MAX_ITEMS]:  # a link is not a way to make the server check 10,000 rows
         item = _row_item(row)
         if item is not None and not contains(items, item) and (valid is None or valid(item)):
             items.append(item)
@@ -200,12 +202,34 @@ def passage_text(searcher, item: NoteItem) -> str | None:
         text = searcher.document_text(item.doc_id)
     except KeyError:
         return None
-    return text[item.start : item.end] if 0 <= item.start < item.end <= len(text) else None
+    return text[item.start : item.end] if context_is_valid(item, text) else None
 
 
 def in_index(searcher) -> Callable[[NoteItem], bool]:
-    """The `valid` check for `decode`: the item's passage is in this index."""
-    return lambda item: passage_text(searcher, item) is not None
+    """The `valid` check for `decode`: the item's passage is in this index (each document's length
+    read once, however many rows name it)."""
+    lengths: dict[str, int] = {}
+
+    def valid(item: NoteItem) -> bool:
+        if item.doc_id not in searcher.documents:
+            return False
+        if item.doc_id not in lengths:
+            try:
+                lengths[item.doc_id] = len(searcher.document_text(item.doc_id))
+            except KeyError:
+                lengths[item.doc_id] = -1
+        return 0 <= item.start < item.end <= lengths[item.doc_id]
+
+    return valid
+
+
+def page_of(searcher, item: NoteItem) -> int | None:
+    """The page the passage starts on, from the index (a link's page number is never trusted)."""
+    try:
+        chunks = searcher.index.document_chunks(item.doc_id)
+    except KeyError:
+        return None
+    return next((c.page for c in chunks if c.start <= item.start < c.end), None)
 
 
 def citation_line(info, page: int | None, lang: str) -> str:
@@ -224,7 +248,7 @@ def entries(items: Sequence[NoteItem], searcher, lang: str) -> list[Entry]:
         text = passage_text(searcher, item)
         if text is not None:
             info = searcher.documents[item.doc_id]
-            out.append(Entry(item.comment.strip(), text, citation_line(info, item.page, lang)))
+            out.append(Entry(item.comment.strip(), text, citation_line(info, page_of(searcher, item), lang)))
     return out
 
 
@@ -235,6 +259,19 @@ def made_line(lang: str, today: date | None = None) -> str:
 
 # --- export ------------------------------------------------------------------------------------------
 
+_BLOCK_START = re.compile(r"^(?:[>#*+\-=_`~|]|\d+[.)])")
+
+
+def plain_line(text: str) -> str:
+    """An own line as a Markdown paragraph that cannot become a quote, heading, list or code block:
+    its opening mark is escaped (a "> …" line must never look like a verbatim passage)."""
+    mark = _BLOCK_START.match(text)
+    if not mark:
+        return text
+    at = mark.end() - 1 if mark.group(0)[0].isdigit() else 0  # "1." -> "1\.", "> x" -> "\> x"
+    return text[:at] + "\\" + text[at:]
+
+
 def to_markdown(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> str:
     """The note as Markdown. Each passage is a blockquote whose lines are the passage's own lines
     (split on "\\n") behind "> ", with nothing escaped: strip the prefix and the bytes are the
@@ -242,7 +279,7 @@ def to_markdown(items: Sequence[NoteItem], searcher, lang: str, today: date | No
     blocks = [f"# {words(lang)['title']}", made_line(lang, today)]
     for entry in entries(items, searcher, lang):
         if entry.comment:
-            blocks.append(entry.comment)
+            blocks.append(plain_line(entry.comment))
         blocks.append("\n".join(f"> {line}" for line in entry.text.split("\n")))
         blocks.append(f"— {entry.citation}")
     return "\n\n".join(blocks) + "\n"
@@ -265,7 +302,8 @@ def restore(ss: MutableMapping, query_params, searcher) -> list[NoteItem]:
     """The session's note; on its first run, read from the link's `?note=` (passages no longer in the
     index left out). Call before anything can add to the note."""
     if NOTE_KEY not in ss:
-        ss[NOTE_KEY] = decode(query_params.get(NOTE_KEY), in_index(searcher))
+        found = decode(query_params.get(NOTE_KEY), in_index(searcher))
+        ss[NOTE_KEY] = [replace(item, page=page_of(searcher, item)) for item in found]
     return ss[NOTE_KEY]
 
 

@@ -13,10 +13,10 @@ from datetime import date
 from urllib.parse import urlencode
 
 from retrieval.records import Filters
+from retrieval.search.followup import MAX_HISTORY  # what a link carries: what a search looks at
 
 LANGS = ("nl", "en")
 MAX_QUESTION_CHARS = 2000
-MAX_HISTORY = 5  # earlier questions a link carries (a follow-up is searched with them)
 ANSWER_KEYS = ("q", "h", "since", "until", "type", "docs", "undated", "lang", "n")
 CONTEXT_KEYS = ("doc", "start", "end")
 KEPT_KEYS = (*CONTEXT_KEYS, "note")  # what the chat leaves in the URL when it moves to a new answer

@@ -28,6 +28,15 @@ def document_label(p, info) -> str:
     return f"{title} ({extra})" if extra else title
 
 
+def day_label(p, info) -> str:
+    """The promise's date as ISO text, only as precise as its document states it (2023-05 for
+    "mei 2023"); "ongedateerd" without one."""
+    if not p.date:
+        return UNDATED
+    precision = getattr(info, "date_precision", None) or "day"
+    return p.date[:4] if precision == "year" else p.date[:7] if precision == "month" else p.date
+
+
 def deadline_label(p) -> str:
     """The deadline as stated, and the day it resolves to (or why it does not)."""
     if not p.deadline_phrase:
@@ -45,7 +54,7 @@ def rows(promises: Sequence, follow: Mapping[str, Sequence], documents: Mapping
     for p in promises:
         found = follow.get(followups.promise_id(p), ())
         out.append({
-            "Datum": p.date or UNDATED,
+            "Datum": day_label(p, documents.get(p.doc_id)),
             "Wie": one_line(p.actor),
             "Soort": KIND_LABEL.get(p.kind, p.kind),
             "Document": document_label(p, documents.get(p.doc_id)),

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                    actor=args.actor, overdue=args.overdue)
     rows = [as_record(p) for p in found]
     fields = list(RECORD_KEYS)
-    follow = searcher.follow_ups() if args.follow_ups else None
+    follow = _follow_ups(searcher) if args.follow_ups else None
     if follow is not None:
         fields += ["status", "follow_ups", "first_follow_up"]
         for row, p in zip(rows, found, strict=True):
@@ -85,10 +85,27 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_listing(found, as_of, follow)
     n_promise = sum(p.kind == "promise" for p in found)
-    n_overdue = sum(p.overdue for p in found)
-    print(f"{n_promise} toezeggingen, {len(found) - n_promise} verzoeken; {n_overdue} verlopen op "
-          f"{as_of.isoformat()}", file=sys.stderr)
+    if follow is None:
+        counts = f"{sum(p.overdue for p in found)} verlopen"
+    else:  # by status, as the Toezeggingen page counts them
+        from retrieval.promises import followups
+
+        statuses = [followups.status(p, follow.get(followups.promise_id(p), ())) for p in found]
+        counts = " · ".join(f"{statuses.count(s)} {s}" for s in followups.STATUSES)
+    print(f"{n_promise} toezeggingen, {len(found) - n_promise} verzoeken; {counts} op {as_of.isoformat()}",
+          file=sys.stderr)
     return 0
+
+
+def _follow_ups(searcher) -> dict:
+    """The stored follow-ups; a warning line when they are not current (then there are none)."""
+    from retrieval.promises import followups
+
+    state, found = followups.read(searcher)
+    if state != "current":
+        print(f"bronwijzer: warning: the follow-ups of promises are {state} for this index (found by "
+              "`bronwijzer index`); every status is open or verlopen until then", file=sys.stderr)
+    return found
 
 
 def _follow_up_fields(p, follow: dict, flat: bool) -> dict:

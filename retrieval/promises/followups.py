@@ -27,7 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from retrieval.ids import span_id
-from retrieval.ingest.dates import period_end
+from retrieval.ingest.dates import date_period
 from retrieval.records import Filters, parse_iso_date
 
 MAX_FOLLOW_UPS = 5
@@ -75,16 +75,6 @@ def query_of(p) -> str:
     return " ".join(text.split())
 
 
-def last_day(date: str, precision: str | None) -> Date:
-    """The last day a date stands for: itself, or the end of its month or year."""
-    day = parse_iso_date(date)
-    if precision == "year":
-        return day.replace(month=12, day=31)
-    if precision == "month":
-        return period_end(f"{day.year:04d}-{day.month:02d}")
-    return day
-
-
 def later_than(doc, after: Date) -> bool:
     """True when `doc` is dated to the day and that day is after `after`."""
     if not doc.date or (doc.date_precision or "day") != "day":
@@ -100,7 +90,10 @@ def find(searcher, promise) -> tuple[FollowUpRef, ...]:
     query = query_of(promise)
     if not promise.date or not query or promise.doc_id not in docs:
         return ()
-    after = last_day(promise.date, docs[promise.doc_id].date_precision)
+    period = date_period(promise.date, docs[promise.doc_id].date_precision)
+    if period is None:
+        return ()
+    after = parse_iso_date(period[1])  # a promise dated to a month or year: after its end
     since = (after + timedelta(days=1)).isoformat()
     later = Filters(since=since, include_undated=False)
     resp = searcher.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
@@ -152,9 +145,16 @@ def ensure(searcher, progress=None) -> int | None:
     return len(promises)
 
 
-def read(searcher) -> dict[str, tuple[FollowUp, ...]]:
-    """Every stored follow-up, by promise id, with its text read from the index (verbatim)."""
-    _, stored = searcher.index.stored_follow_ups()
+def read(searcher) -> tuple[str, dict[str, tuple[FollowUp, ...]]]:
+    """(state, follow-ups by promise id, with their text read from the index). The state is
+    "current", or "missing" (never computed for this index) or "stale" (the documents, promises or
+    rules changed since: an index run is finding them again, or was interrupted); then there are
+    none, as stored offsets may no longer fit the documents' texts."""
+    stored_stamp, stored = searcher.index.stored_follow_ups()
+    if stored_stamp is None:
+        return "missing", {}
+    if stored_stamp != stamp(searcher, searcher.index.promises()):
+        return "stale", {}
     docs = searcher.documents
     refs = [(pid, FollowUpRef(**r)) for pid, rows in stored.items() for r in rows
             if r.get("doc_id") in docs]
@@ -164,7 +164,7 @@ def read(searcher) -> dict[str, tuple[FollowUp, ...]]:
         d = docs[r.doc_id]
         out.setdefault(pid, []).append(FollowUp(r.doc_id, d.title, d.date, d.source or d.path, text, r.start,
                                                 r.end, r.score, r.strength))
-    return {pid: tuple(rows) for pid, rows in out.items()}
+    return "current", {pid: tuple(rows) for pid, rows in out.items()}
 
 
 def status(promise, follow_ups: Sequence) -> str:

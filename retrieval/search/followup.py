@@ -31,7 +31,8 @@ MIN_CONTENT_WORDS = 3  # a question with fewer content words cannot carry its ow
 # A question with more content words names its own subject: a pronoun then points inside it. Chosen on
 # the calibration halves (bench/followups.py): 18 of 20 follow-ups caught, 3 of 116 dev questions taken.
 MAX_POINTING_WORDS = 5
-MAX_TOPIC_TURNS = 3  # earlier questions searched along at most (the self-contained one and its follow-ups)
+MAX_TOPIC_TURNS = 3  # earlier questions searched along: the self-contained one and its last follow-ups
+MAX_HISTORY = 5  # earlier questions looked at (the app, share links, the CLI and eval alike)
 
 
 def is_follow_up(question: str) -> bool:
@@ -47,16 +48,18 @@ def is_follow_up(question: str) -> bool:
 def searched_as(question: str, history: Sequence[str] = ()) -> str:
     """The text actually searched for `question` after the earlier questions `history` (oldest
     first): the question itself when it stands alone or nothing came before it; otherwise the
-    question followed by the content words of the earlier questions from the last self-contained
-    one on (at most MAX_TOPIC_TURNS)."""
+    question followed by the content words of the last self-contained earlier question and the
+    follow-ups after it (the last MAX_TOPIC_TURNS - 1 of them). Only the last MAX_HISTORY earlier
+    questions are looked at."""
     question = question.strip()
-    earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()]
+    earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-MAX_HISTORY:]
     if not earlier or not is_follow_up(question):
         return question
     start = len(earlier) - 1
     while start > 0 and is_follow_up(earlier[start]):
         start -= 1
-    topic = topic_words(" ".join(earlier[start:][-MAX_TOPIC_TURNS:]), question)
+    turns = [earlier[start], *earlier[start + 1:][-(MAX_TOPIC_TURNS - 1):]]  # the subject always stays
+    topic = topic_words(" ".join(turns), question)
     return f"{question} {topic}" if topic else question
 
 

@@ -144,10 +144,17 @@ class Searcher:
 
     def follow_ups(self) -> dict:
         """Each promise's follow-ups, by `retrieval.promises.followups.promise_id`: later passages
-        found when the index was written, with their text read from the index."""
+        found when the index was written, with their text read from the index. Empty while they
+        are not current (`follow_ups_state`)."""
         from retrieval.promises import followups
 
-        return followups.read(self)
+        return followups.read(self)[1]
+
+    def follow_ups_state(self) -> str:
+        """"current", "missing" (never found for this index) or "stale" (being found again)."""
+        from retrieval.promises import followups
+
+        return followups.read(self)[0]
 
     def refresh(self) -> bool:
         """See the index's newest state (after `bronwijzer index` ran elsewhere); True when it changed.

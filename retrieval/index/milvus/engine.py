@@ -276,9 +276,11 @@ class MilvusIndex:
     def promises(self) -> list[Promise]:
         return texts.read_promises(self._client, self.parts, self._keys)
 
+    @engine_call
     def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
         return meta.follow_ups(self._client, self.where.collection, self.version)
 
+    @engine_call
     def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
         meta.set_follow_ups(self._client, self.where.collection, self.version, stamp, found)
 
