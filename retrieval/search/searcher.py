@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from retrieval.search import docnumbers, followup, fusion, glossary
 from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import MODES, check_k, check_mode, check_question, index_filter
 from retrieval.search.ranking import RankingConfig, config_for
+from retrieval.search.view import Query, View, truncate
 from retrieval.text import language
 from retrieval.text.tokens import tokenize
 
@@ -40,7 +41,7 @@ class Searcher:
 
     def __init__(self, index: ChunkIndex, embedder, report: UpdateReport | None = None,
                  config: RankingConfig | None = None) -> None:
-        self._view = _View.of(index)
+        self._view = View.of(index)
         self.embedder = embedder
         self.report = report
         self.notices: list[str] = []  # one-line warnings for the user (e.g. an uncalibrated model)
@@ -165,7 +166,7 @@ class Searcher:
         newer = self._index.latest()
         if newer is self._index:
             return False
-        self._view = _View.of(newer)
+        self._view = View.of(newer)
         return True
 
     def close(self) -> None:
@@ -210,12 +211,12 @@ class Searcher:
 
         qvec = None
         if mode != "lexical":
-            text, cut = _truncate(self.embedder, question)
+            text, cut = truncate(self.embedder, question)
             if cut:
                 warnings.append("the question is longer than the model can read; only its beginning was used")
             qvec = self.embedder.embed_queries([text])[0]
         lang = language.detect(question)
-        q = _Query(qvec, self._tokens(ix, question, mode, lang, cfg), lang,
+        q = Query(qvec, self._tokens(ix, question, mode, lang, cfg), lang,
                    promises.is_promise_question(question), cfg)
         if mode == "hybrid" and lang == "en" and cfg.expansion_weight > 0:
             q.expanded = expansions(ix, self._words, question, cfg.expansion_neighbours,
@@ -260,7 +261,7 @@ class Searcher:
             return ix.known_tokens(tokenize(" ".join(words)))
         return tokenize(question)
 
-    def _hybrid(self, ix: ChunkIndex, q: _Query, chunks: Sequence[ChunkInfo]) -> np.ndarray:
+    def _hybrid(self, ix: ChunkIndex, q: Query, chunks: Sequence[ChunkInfo]) -> np.ndarray:
         ids = [c.chunk_id for c in chunks]
         cfg = q.config
         low, high = cfg.dense_range
@@ -277,7 +278,7 @@ class Searcher:
         return fused * fusion.priors(chunks, cfg, q.promise)
 
     @staticmethod
-    def _number_matches(v: _View, question: str, flt: IndexFilter | None) -> list[str]:
+    def _number_matches(v: View, question: str, flt: IndexFilter | None) -> list[str]:
         keys = docnumbers.number_keys(question)
         docs = sorted({d for key in keys for d in v.numbers.get(key, ())})
         if flt is not None:
@@ -285,7 +286,7 @@ class Searcher:
         return docs
 
     def _number_first(self, ix: ChunkIndex, docs: list[str], question: str, candidates: list, mode: str,
-                      q: _Query) -> list:
+                      q: Query) -> list:
         """Put one passage of each document asked for by number on top: its start when the
         question is only the number, else its best passage for the rest of the question."""
         only_number = not docnumbers.remainder(question)
@@ -309,7 +310,7 @@ class Searcher:
         return top + [c for c in candidates if c[0].chunk_id not in taken]
 
     @staticmethod
-    def _passage(v: _View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int, text: str
+    def _passage(v: View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int, text: str
                  ) -> Passage:
         d = v.documents[chunk.doc_id]
         meta = {f.name: getattr(d, f.name) for f in fields(Metadata)}
@@ -318,40 +319,3 @@ class Searcher:
             heading=chunk.heading, page=chunk.page, text=text,
             start=start, end=end, score=round(float(score), 6), kind=chunk.kind,
         )
-
-
-@dataclass(frozen=True)
-class _View:
-    """One snapshot of the index with what the Searcher derives from its documents."""
-
-    index: ChunkIndex
-    documents: dict[str, DocInfo]
-    doc_types: list[str]
-    numbers: dict[str, list[str]]  # document number key -> doc ids (docnumbers.number_keys)
-
-    @classmethod
-    def of(cls, index: ChunkIndex) -> _View:
-        documents = dict(index.documents())
-        numbers: dict[str, list[str]] = {}
-        for d in documents.values():
-            for key in docnumbers.number_keys(d.number, loose=True):
-                numbers.setdefault(key, []).append(d.doc_id)
-        return cls(index, documents, sorted({d.doc_type for d in documents.values() if d.doc_type}), numbers)
-
-
-@dataclass
-class _Query:
-    """One question as the ranking sees it."""
-
-    qvec: np.ndarray | None
-    tokens: list[str]
-    lang: str
-    promise: bool
-    config: RankingConfig
-    bound: float = 0.0
-    expanded: list[str] = field(default_factory=list)  # Dutch terms the English words map to
-
-
-def _truncate(embedder, question: str) -> tuple[str, bool]:
-    cut = getattr(embedder, "truncate", None)
-    return cut(question, "query") if cut else (question, False)

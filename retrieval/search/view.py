@@ -1,0 +1,49 @@
+"""What one search works with: a snapshot of the index with what the Searcher derives from its
+documents (`View`), and one question as the ranking sees it (`Query`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.index.seam import ChunkIndex, DocInfo
+from retrieval.search import docnumbers
+from retrieval.search.ranking import RankingConfig
+
+
+@dataclass(frozen=True)
+class View:
+    """One snapshot of the index with what the Searcher derives from its documents."""
+
+    index: ChunkIndex
+    documents: dict[str, DocInfo]
+    doc_types: list[str]
+    numbers: dict[str, list[str]]  # document number key -> doc ids (docnumbers.number_keys)
+
+    @classmethod
+    def of(cls, index: ChunkIndex) -> View:
+        documents = dict(index.documents())
+        numbers: dict[str, list[str]] = {}
+        for d in documents.values():
+            for key in docnumbers.number_keys(d.number, loose=True):
+                numbers.setdefault(key, []).append(d.doc_id)
+        return cls(index, documents, sorted({d.doc_type for d in documents.values() if d.doc_type}), numbers)
+
+
+@dataclass
+class Query:
+    """One question as the ranking sees it."""
+
+    qvec: np.ndarray | None
+    tokens: list[str]
+    lang: str
+    promise: bool
+    config: RankingConfig
+    bound: float = 0.0
+    expanded: list[str] = field(default_factory=list)  # Dutch terms the English words map to
+
+
+def truncate(embedder, question: str) -> tuple[str, bool]:
+    cut = getattr(embedder, "truncate", None)
+    return cut(question, "query") if cut else (question, False)
