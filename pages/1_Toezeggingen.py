@@ -58,7 +58,8 @@ def apply(found: list, follow: dict, choice: list) -> list:
         shown = [p for p in shown if p.actor in chosen]
     if status:
         shown = [p for p in shown if followups.status(p, follow.get(followups.promise_id(p), ())) in status]
-    return shown
+    # newest first, undated last; within a document, in reading order (the sort is stable)
+    return sorted(shown, key=lambda p: (p.date is not None, p.date or ""), reverse=True)
 
 
 COLUMN_CONFIG = {
