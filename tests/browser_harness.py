@@ -146,3 +146,27 @@ def downloaded(folder: Path, suffix: str, timeout: float = 30) -> Path:
             return found[0]
         time.sleep(0.1)
     raise TimeoutError(f"no {suffix} file in {folder} after {timeout:.0f} s: {sorted(folder.iterdir())}")
+
+
+def settle(driver, timeout: float = 120) -> None:
+    """Wait until the app has finished its run (Streamlit shows a status widget while it runs)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+
+
+def click(driver, element) -> None:
+    """Click once the app has settled, with the element scrolled to the middle of the window. The
+    chat keeps itself scrolled to its newest answer, so a pointer click can land on what scrolled
+    under it; then the click is sent to the element itself."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    settle(driver)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    time.sleep(0.2)
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        driver.execute_script("arguments[0].click();", element)

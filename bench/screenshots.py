@@ -1,0 +1,92 @@
+"""The screenshots in docs/: the chat with a follow-up, the note, and the promise tracker with one
+promise opened, taken in headless Chromium against the app's own server (as the browser tests do).
+
+    .venv/bin/python bench/screenshots.py [--corpus corpus] [--index .bronwijzer/index] [--out docs]
+
+Needs `make browser` (Debian's chromium and chromium-driver). Prints the files it wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+QUESTION = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
+FOLLOW_UP = "En hoeveel geld is daarvoor beschikbaar?"
+
+
+def scroll_to(driver, css: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    element = driver.find_element(By.CSS_SELECTOR, css)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", element)
+    time.sleep(0.5)
+
+
+def followed_promise(corpus: str, index: str) -> str:
+    """The passage id of the promise with the most follow-ups."""
+    from retrieval import Searcher
+    from retrieval.ids import span_id
+    from retrieval.promises import followups
+
+    searcher = Searcher.open(corpus=[corpus], index=index)
+    found = searcher.follow_ups()
+    p = max(searcher.promises(), key=lambda p: len(found.get(followups.promise_id(p), ())))
+    searcher.close()
+    return span_id(p.doc_id, p.start, p.end)
+
+
+def main() -> int:
+    from browser_harness import ask, chrome, click, streamlit_server
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(ROOT / "corpus"))
+    parser.add_argument("--index", default=str(ROOT / ".bronwijzer" / "index"))
+    parser.add_argument("--out", default=str(ROOT / "docs"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    promise = followed_promise(args.corpus, args.index)
+    with tempfile.TemporaryDirectory() as tmp, \
+            streamlit_server(Path(args.corpus), Path(args.index), Path(tmp) / "log") as url, \
+            chrome(Path(tmp) / "profile") as driver:
+        wait = WebDriverWait(driver, 120)
+        driver.get(url)
+        ask(driver, QUESTION, turn=1)
+        card = ask(driver, FOLLOW_UP, turn=2)
+        click(driver, card.find_element(By.CSS_SELECTOR, ".st-key-note-add-2-1 button"))
+        wait.until(lambda d: "note=" in d.current_url)
+        click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-card-1-2 .st-key-note-add-1-2 button"))
+        time.sleep(1.5)
+        follow_up = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[2]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", follow_up)  # its question
+        time.sleep(0.5)
+        driver.save_screenshot(str(out / "chat-follow-up.png"))
+        driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a[href$="/Notitie"]').click()
+        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
+        line = driver.find_element(By.CSS_SELECTOR, ".st-key-note-item-0 input")
+        line.send_keys("Geld voor ervaringsdeskundigen (voor het debat van dinsdag):\n")
+        time.sleep(1.5)
+        driver.save_screenshot(str(out / "note.png"))
+        driver.get(f"{url}/Toezeggingen?toezegging={promise}")
+        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
+        time.sleep(2)
+        driver.save_screenshot(str(out / "tracker.png"))
+        scroll_to(driver, ".st-key-promise-detail")
+        driver.save_screenshot(str(out / "tracker-follow-ups.png"))
+    for name in ("chat-follow-up.png", "note.png", "tracker.png", "tracker-follow-ups.png"):
+        print(out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
