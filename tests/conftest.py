@@ -45,6 +45,19 @@ def bundled_index(tmp_path_factory, real_embedder):
     return shared_index(tmp_path_factory, real_embedder)
 
 
+@pytest.fixture(scope="module")
+def bundled_searcher(bundled_index, real_embedder):
+    """A Searcher on the bundled index (promises' follow-ups found), once per test module."""
+    from pathlib import Path
+
+    from retrieval import Searcher
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    s = Searcher.open(corpus=[str(corpus)], index=bundled_index, embedder=real_embedder)
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def downloads(monkeypatch):
     """The files the page offered for download (AppTest keeps only their URLs)."""

@@ -56,30 +56,21 @@ def test_searched_as_takes_the_topic_from_the_last_self_contained_question():
     assert searched_as("Wat kost de aanpak?", [TOPIC]) == f"Wat kost de aanpak? {rest}"
 
 
-@pytest.fixture(scope="module")
-def searcher(bundled_index, real_embedder):
-    from retrieval import Searcher
-
-    s = Searcher.open(corpus=[str(CORPUS)], index=bundled_index, embedder=real_embedder)
-    yield s
-    s.close()
-
-
-def test_search_with_history_finds_what_the_follow_up_refers_to(searcher):
-    alone = searcher.search(FOLLOW, k=5)
+def test_search_with_history_finds_what_the_follow_up_refers_to(bundled_searcher):
+    alone = bundled_searcher.search(FOLLOW, k=5)
     assert alone.searched_as == FOLLOW and alone.question == FOLLOW
-    followed = searcher.search(FOLLOW, k=5, history=[TOPIC])
+    followed = bundled_searcher.search(FOLLOW, k=5, history=[TOPIC])
     assert followed.question == FOLLOW and followed.searched_as == SEARCHED
     # the money for involving people with lived experience (the answer to the conversation)
     assert any("ervaringsdeskundig" in p.text for p in followed.results[:3])
     assert not any("ervaringsdeskundig" in p.text for p in alone.results[:3])
-    assert all(searcher.document_text(p.doc_id)[p.start:p.end] == p.text for p in followed.results)
+    assert all(bundled_searcher.document_text(p.doc_id)[p.start:p.end] == p.text for p in followed.results)
 
 
 @pytest.mark.parametrize("history", ["one string", [1, 2], {"a": 1}])
-def test_bad_history_is_a_query_error(searcher, history):
+def test_bad_history_is_a_query_error(bundled_searcher, history):
     with pytest.raises(QueryError, match="history"):
-        searcher.search(FOLLOW, history=history)
+        bundled_searcher.search(FOLLOW, history=history)
 
 
 def test_cli_batch_and_single_carry_history(bundled_index, monkeypatch, capsys, tmp_path):

@@ -10,8 +10,6 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from retrieval.cli import main
 from retrieval.promises import followups
 from retrieval.records import parse_iso_date
@@ -22,29 +20,20 @@ CORPUS = ROOT / "corpus"
 FOLLOW_UP_KEYS = ["doc_id", "title", "date", "source", "text", "start", "end", "score", "strength"]
 
 
-@pytest.fixture(scope="module")
-def searcher(bundled_index, real_embedder):
-    from retrieval import Searcher
-
-    s = Searcher.open(corpus=[str(CORPUS)], index=bundled_index, embedder=real_embedder)
-    yield s
-    s.close()
-
-
-def test_every_follow_up_keeps_the_rule(searcher):
-    promises = searcher.promises()
-    found = searcher.follow_ups()
+def test_every_follow_up_keeps_the_rule(bundled_searcher):
+    promises = bundled_searcher.promises()
+    found = bundled_searcher.follow_ups()
     by_id = {followups.promise_id(p): p for p in promises}
     assert found and set(found) <= set(by_id)
     for pid, rows in found.items():
         p = by_id[pid]
-        threshold = searcher.config.threshold("hybrid", language.detect(followups.query_of(p)))
+        threshold = bundled_searcher.config.threshold("hybrid", language.detect(followups.query_of(p)))
         assert 1 <= len(rows) <= followups.MAX_FOLLOW_UPS and p.date
         for f in rows:
-            doc = searcher.documents[f.doc_id]
+            doc = bundled_searcher.documents[f.doc_id]
             assert f.doc_id != p.doc_id and doc.date_precision == "day"
             assert parse_iso_date(f.date) > parse_iso_date(p.date)
-            assert f.text == searcher.document_text(f.doc_id)[f.start:f.end]  # verbatim
+            assert f.text == bundled_searcher.document_text(f.doc_id)[f.start:f.end]  # verbatim
             assert f.score >= threshold
             assert f.strength in ("strong", "possible")
         assert [f.score for f in rows] == sorted((f.score for f in rows), reverse=True)
@@ -52,24 +41,25 @@ def test_every_follow_up_keeps_the_rule(searcher):
     assert undated and not any(followups.promise_id(p) in found for p in undated)
 
 
-def test_the_search_leaves_out_the_deadline_words(searcher):
-    p = next(p for p in searcher.promises() if p.deadline_phrase)
+def test_the_search_leaves_out_the_deadline_words(bundled_searcher):
+    p = next(p for p in bundled_searcher.promises() if p.deadline_phrase)
     query = followups.query_of(p)
     assert p.deadline_phrase.lower() not in query.lower() and query
     assert followups.query_of(replace(p, deadline_phrase=None)) == " ".join(p.text.split())
 
 
-def test_follow_ups_are_found_once_per_index_state(searcher):
-    stamp, stored = searcher.index.stored_follow_ups()
+def test_follow_ups_are_found_once_per_index_state(bundled_searcher):
+    stamp, stored = bundled_searcher.index.stored_follow_ups()
     assert stamp and stored
-    assert followups.ensure(searcher) is None  # current: nothing searched again
-    changed = searcher.with_config(replace(searcher.config, abstain_hybrid=0.99, abstain_hybrid_en=0.99))
-    assert followups.ensure(changed) == len(searcher.promises())  # another abstention rule: again
+    assert followups.ensure(bundled_searcher) is None  # current: nothing searched again
+    stricter = replace(bundled_searcher.config, abstain_hybrid=0.99, abstain_hybrid_en=0.99)
+    changed = bundled_searcher.with_config(stricter)
+    assert followups.ensure(changed) == len(bundled_searcher.promises())  # another abstention rule: again
     assert changed.follow_ups() == {} and changed.follow_ups_state() == "current"  # none clears it
     # what is stored now was found under other rules: the searcher says so and shows none
-    assert searcher.follow_ups_state() == "stale" and searcher.follow_ups() == {}
-    assert followups.ensure(searcher) == len(searcher.promises())
-    assert searcher.index.stored_follow_ups() == (stamp, stored)
+    assert bundled_searcher.follow_ups_state() == "stale" and bundled_searcher.follow_ups() == {}
+    assert followups.ensure(bundled_searcher) == len(bundled_searcher.promises())
+    assert bundled_searcher.index.stored_follow_ups() == (stamp, stored)
 
 
 def test_status_precedence():
