@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date as Date
 from datetime import timedelta
-from pathlib import Path
 
 from retrieval.ids import span_id
 from retrieval.ingest.dates import date_period
@@ -110,17 +109,15 @@ def find(searcher, promise) -> tuple[FollowUpRef, ...]:
 
 def stamp(searcher, promises: Sequence) -> str:
     """What follow-ups computed now would be made from (see the module's docstring)."""
+    from retrieval.index.sync import code_key
+
     digest = hashlib.sha256()
     manifest = searcher.manifest
     for part in (manifest.get("vocabulary"), manifest.get("model_id"), repr(searcher.config),
-                 _code_key(),
+                 code_key(__name__),
                  json.dumps([[promise_id(p), p.date, p.text, p.deadline_phrase] for p in promises])):
         digest.update(str(part).encode("utf-8") + b"\x00")
     return digest.hexdigest()
-
-
-def _code_key() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def ensure(searcher, progress=None) -> int | None:

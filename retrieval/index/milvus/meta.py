@@ -87,8 +87,7 @@ def drop_version(client, collection: str, version: int) -> None:
     """Forget a version's manifest and files (its collections are dropped by the caller)."""
     if client.has_collection(meta_name(collection)):
         client.delete(meta_name(collection), filter=f'key like "files/{version}/%"')
-        client.delete(meta_name(collection), filter=f'key like "followups/{version}/%"')
-        drop_keys(client, collection, [f"followups/{version}"])
+        _drop_follow_ups(client, collection, version)
         client.delete(meta_name(collection), filter=f"key in {quoted([f'manifest/{version}'])}")
 
 
@@ -106,11 +105,16 @@ def follow_ups(client, collection: str, version: int) -> tuple[str | None, dict[
 
 def set_follow_ups(client, collection: str, version: int, stamp: str, found: dict[str, list[dict]]) -> None:
     """Replace a version's follow-ups; the stamp is written last, so an interrupted write is redone."""
-    drop_keys(client, collection, [f"followups/{version}"])
-    client.delete(meta_name(collection), filter=f'key like "followups/{version}/%"')
+    _drop_follow_ups(client, collection, version)
     _put(client, collection, {f"followups/{version}/{hashlib.sha1(pid.encode('utf-8')).hexdigest()}":
                               {"promise": pid, "refs": refs} for pid, refs in found.items()})
     _put(client, collection, {f"followups/{version}": stamp})
+
+
+def _drop_follow_ups(client, collection: str, version: int) -> None:
+    """A version's follow-ups and their stamp (the stamp first: no stamp, no follow-ups read)."""
+    drop_keys(client, collection, [f"followups/{version}"])
+    client.delete(meta_name(collection), filter=f'key like "followups/{version}/%"')
 
 
 def _file_key(version: int, path: str) -> str:
