@@ -30,13 +30,15 @@ PICK_KEY = "toezegging"  # query parameter: the promise shown in detail
 ss = st.session_state
 
 
-def filters(found: list) -> tuple[list, date]:
-    """The sidebar's filters applied to `found` (promises judged on today's date first)."""
+def filters(searcher) -> tuple[list, date, list]:
+    """The sidebar's choices, the as-of day, and every promise judged on that day (read once: the
+    "Wie" list is made from them)."""
     with st.sidebar:
         st.header("Filters")
         kind = KINDS[st.radio("Soort", list(KINDS), key="kind")]
         as_of = st.date_input("Verlopen op", value=date.today(), key="as_of", **SPAN,
                               help="Een toezegging is verlopen als haar termijn vóór deze datum ligt.")
+        found = searcher.promises(as_of)
         cabinet_only = st.toggle("Alleen het kabinet", key="cabinet")
         actors = sorted({p.actor for p in found if not cabinet_only or p.actor_type == CABINET})
         chosen = st.multiselect("Wie", actors, key="actors", placeholder="Kies …")
@@ -45,7 +47,7 @@ def filters(found: list) -> tuple[list, date]:
                                      "termijn is voorbij zonder opvolging; open: geen van beide.")
         since = st.date_input("Gedaan vanaf", value=None, key="since", **SPAN)
         until = st.date_input("Gedaan tot en met", value=None, key="until", **SPAN)
-    return [kind, cabinet_only, chosen, status, since, until], as_of
+    return [kind, cabinet_only, chosen, status, since, until], as_of, found
 
 
 def apply(found: list, follow: dict, choice: list) -> list:
@@ -165,8 +167,7 @@ def main() -> None:
         st.error(f"De index kon niet worden geopend: {md(str(exc))}")
         st.stop()
     note.restore(ss, st.query_params, searcher)
-    choice, as_of = filters(searcher.promises())
-    found = searcher.promises(as_of)
+    choice, as_of, found = filters(searcher)
     try:
         state, follow = followups.read(searcher)
     except BronwijzerError as exc:  # e.g. the Milvus server went away

@@ -43,19 +43,20 @@ def _clear() -> None:
     ss[note.NOTE_KEY] = []
 
 
-def show_item(searcher, i: int, item: note.NoteItem, last: int, w: dict[str, str], lang: str) -> None:
-    text = note.passage_text(searcher, item)
+def show_item(searcher, i: int, item: note.NoteItem, ready: note.Entry | None, last: int, w: dict[str, str],
+              lang: str) -> None:
+    """One item: its own line, its passage as it will be written (`ready`, None when the passage is
+    gone from the index) with its citation, and the buttons that move or remove it."""
     with st.container(border=True, key=f"note-item-{i}"):
         key = f"note-line-{span_id(*item.span)}"  # follows the passage when the order changes
         ss.setdefault(key, item.comment)
         st.text_input(w["own_line"], key=key, max_chars=note.MAX_COMMENT, on_change=_comment,
                       args=(item.span, key))
-        if text is None:
+        if ready is None:
             st.warning(w["gone"])
         else:
-            st.html(render.render_html(text, css_class="bw-note-passage"))
-            info = searcher.documents[item.doc_id]
-            st.caption(md(note.citation_line(info, item.page, lang)))
+            st.html(render.render_html(ready.text, css_class="bw-note-passage"))
+            st.caption(md(note.citation_line(searcher.documents[item.doc_id], item.page, lang)))
         with st.container(horizontal=True):
             st.button(w["up"], key=f"note-up-{i}", on_click=_move, args=(i, -1), disabled=i == 0,
                       icon=":material/arrow_upward:")
@@ -81,13 +82,15 @@ def main() -> None:
         st.info(w["empty"])
     else:
         st.caption(w["count"].format(n=len(items), max=note.MAX_ITEMS))
-        for i, item in enumerate(items):
-            show_item(searcher, i, item, len(items) - 1, w, lang)
+        ready = [note.entry(item, searcher, lang) for item in items]  # each passage read once per run
+        for i, (item, e) in enumerate(zip(items, ready, strict=True)):
+            show_item(searcher, i, item, e, len(items) - 1, w, lang)
+        kept = [e for e in ready if e is not None]
         with st.container(horizontal=True):
-            st.download_button("Download .md", note.to_markdown(items, searcher, lang).encode("utf-8"),
+            st.download_button("Download .md", note.markdown(kept, lang).encode("utf-8"),
                                file_name=note.file_name(lang, "md"), mime="text/markdown", key="note-md",
                                on_click="ignore", icon=":material/download:")
-            st.download_button("Download .docx", note.to_docx(items, searcher, lang),
+            st.download_button("Download .docx", note.word(kept, lang),
                                file_name=note.file_name(lang, "docx"), mime=DOCX_MIME, key="note-docx",
                                on_click="ignore", icon=":material/download:")
             st.button(w["clear"], key="note-clear", on_click=_clear, icon=":material/delete:")

@@ -241,15 +241,18 @@ def citation_line(info, page: int | None, lang: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def entry(item: NoteItem, searcher, lang: str) -> Entry | None:
+    """The item ready to show or write, its passage read from the index; None when it is gone."""
+    text = passage_text(searcher, item)
+    if text is None:
+        return None
+    info = searcher.documents[item.doc_id]
+    return Entry(item.comment.strip(), text, citation_line(info, page_of(searcher, item), lang))
+
+
 def entries(items: Sequence[NoteItem], searcher, lang: str) -> list[Entry]:
     """The items whose passage is still in the index, read from it, in note order."""
-    out = []
-    for item in items:
-        text = passage_text(searcher, item)
-        if text is not None:
-            info = searcher.documents[item.doc_id]
-            out.append(Entry(item.comment.strip(), text, citation_line(info, page_of(searcher, item), lang)))
-    return out
+    return [e for e in (entry(item, searcher, lang) for item in items) if e is not None]
 
 
 def made_line(lang: str, today: date | None = None) -> str:
@@ -272,24 +275,34 @@ def plain_line(text: str) -> str:
     return text[:at] + "\\" + text[at:]
 
 
-def to_markdown(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> str:
+def markdown(ready: Sequence[Entry], lang: str, today: date | None = None) -> str:
     """The note as Markdown. Each passage is a blockquote whose lines are the passage's own lines
     (split on "\\n") behind "> ", with nothing escaped: strip the prefix and the bytes are the
     document's. A blank line closes the quote, so the citation line is not pulled into it."""
     blocks = [f"# {words(lang)['title']}", made_line(lang, today)]
-    for entry in entries(items, searcher, lang):
-        if entry.comment:
-            blocks.append(plain_line(entry.comment))
-        blocks.append("\n".join(f"> {line}" for line in entry.text.split("\n")))
-        blocks.append(f"— {entry.citation}")
+    for e in ready:
+        if e.comment:
+            blocks.append(plain_line(e.comment))
+        blocks.append("\n".join(f"> {line}" for line in e.text.split("\n")))
+        blocks.append(f"— {e.citation}")
     return "\n\n".join(blocks) + "\n"
 
 
-def to_docx(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> bytes:
+def word(ready: Sequence[Entry], lang: str, today: date | None = None) -> bytes:
     """The note as a Word document (ui/note_docx.py): own line, passage in the Quote style, citation."""
     from ui.note_docx import write_docx
 
-    return write_docx(words(lang)["title"], made_line(lang, today), entries(items, searcher, lang))
+    return write_docx(words(lang)["title"], made_line(lang, today), ready)
+
+
+def to_markdown(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> str:
+    """`markdown` of the items whose passage is still in the index."""
+    return markdown(entries(items, searcher, lang), lang, today)
+
+
+def to_docx(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> bytes:
+    """`word` of the items whose passage is still in the index."""
+    return word(entries(items, searcher, lang), lang, today)
 
 
 def file_name(lang: str, suffix: str, today: date | None = None) -> str:
