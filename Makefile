@@ -47,6 +47,7 @@ test: model
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy retrieval/index
 
 bench: model
 	$(PY) bench/encode.py

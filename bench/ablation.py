@@ -21,10 +21,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _prelude  # noqa: F401
+from _variants import bench_config, variant  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from retrieval.config import Settings
 from retrieval.evaluation import evaluate  # noqa: E402
 from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
 from retrieval.evaluation.splits import CHOICES, select  # noqa: E402
@@ -87,8 +90,8 @@ def open_searcher(corpus, embedder, settings: ChunkSettings, workdir: Path, conf
     from retrieval.search.searcher import Searcher
 
     folder = Path(tempfile.mkdtemp(dir=workdir)) / "index"
-    return Searcher.open(corpus=corpus, index=folder, embedder=embedder, chunk_settings=settings,
-                         config=config or E5)
+    return Searcher.open(Settings.resolve(corpus=corpus, index=folder, chunking=settings,
+                                          ranking=config or E5), embedder=embedder)
 
 
 def row(name: str, judged) -> dict:
@@ -169,7 +172,7 @@ def main() -> int:
             best = max(best, (rows[-1]["all"]["mrr@10"], size, overlap))
     _, size, overlap = best
     settings = chunk_settings(size=size, overlap=overlap, context=True)
-    legacy = replace(E5, dense_weight_nl=0.6, dense_weight_en=0.85, english_glossary=False,
+    legacy = bench_config(E5, dense_weight_nl=0.6, dense_weight_en=0.85, english_glossary=False,
                      footnote_weight=1.0, doc_size_prior=0.0, short_chunk_prior=0.0,
                      promise_question_weight=1.0, lexical_norm="attainable")
     s, judged = evaluate_config(f"4 chunks {size}/{overlap}, hybrid (nl 0.6 / en 0.85)", model, settings,
@@ -178,7 +181,7 @@ def main() -> int:
     questions = select(load_eval_set(args.set, s.document_text, s.documents), args.split)
 
     def add(name, config):
-        judged = evaluate.run_set(s.with_config(config), questions, mode="hybrid", k=10)
+        judged = evaluate.run_set(variant(s, config), questions, mode="hybrid", k=10)
         rows.append(row(name, judged))
         print_rows(rows[-1:])
         return judged
@@ -196,8 +199,8 @@ def main() -> int:
     grid = []
     for w_nl in (0.4, 0.5, 0.6, 0.7, 0.8):
         for w_en in (0.5, 0.6, 0.7, 0.8, 0.9):
-            variant = s.with_config(replace(step, dense_weight_nl=w_nl, dense_weight_en=w_en))
-            sm = evaluate.summarise(evaluate.run_set(variant, questions, mode="hybrid", k=10))
+            ranked = variant(s, replace(step, dense_weight_nl=w_nl, dense_weight_en=w_en))
+            sm = evaluate.summarise(evaluate.run_set(ranked, questions, mode="hybrid", k=10))
             grid.append((sm["all"]["mrr@10"], sm["all"]["recall@5"], w_nl, w_en, sm))
     grid.sort(key=lambda g: (g[0], g[1]), reverse=True)
     print("\nfusion weights (top 5 by MRR@10): w_nl w_en  MRR  R@5  MRRnl MRRen")

@@ -26,9 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from _prelude import ROOT
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -58,9 +57,10 @@ def settings() -> tuple[Path, Path]:
 def prepare_index(corpus: Path, index: Path) -> None:
     """Bring the index up to date first, so the cold start measures loading, not building."""
     from retrieval import Searcher
+    from retrieval.config import Settings
 
     began = time.perf_counter()
-    Searcher.open(corpus=[str(corpus)], index=index).close()
+    Searcher.open(Settings.resolve(corpus=[str(corpus)], index=index)).close()
     print(f"index ready at {index} ({time.perf_counter() - began:.1f} s, not counted)")
 
 

@@ -19,10 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _prelude import ROOT
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from retrieval.config import Settings
 from retrieval.evaluation import evaluate  # noqa: E402
 from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
 from retrieval.evaluation.splits import CHOICES, select  # noqa: E402
@@ -54,7 +55,8 @@ def compare(name: str, reference: dict, candidate: dict, labels: tuple[str, str]
 def bundled(pair: str, split: str) -> dict:
     encoder, dtype = pair.split("/")
     folder = ROOT / ".bronwijzer" / "quality" / f"{encoder}-{dtype}"
-    s = Searcher.open(corpus=[str(ROOT / "corpus")], index=folder, encoder=encoder, dtype=dtype)
+    s = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=folder, encoder=encoder,
+                                       dtype=dtype))
     try:
         return ranks(s, "dev", split)
     finally:
@@ -62,7 +64,7 @@ def bundled(pair: str, split: str) -> dict:
 
 
 def extended(folder: str, split: str) -> dict:
-    s = Searcher.open(corpus=[str(ROOT / "corpus"), str(NRM)], index=folder, update=False)
+    s = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus"), str(NRM)], index=folder), update=False)
     try:
         return ranks(s, "dev_extended", split)
     finally:

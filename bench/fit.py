@@ -20,10 +20,10 @@ import os
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+import _prelude  # noqa: F401
+from _variants import bench_config, variant  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from search_grid import MODEL, add_run_options, open_runs  # noqa: E402
@@ -59,7 +59,7 @@ Runs = list  # [(name, Searcher, calibration questions)] from search_grid.open_r
 
 def measure(runs: Runs, config: RankingConfig, mode: str = "hybrid") -> list[list[evaluate.Judged]]:
     """Every run's questions searched with `config` and judged."""
-    return [evaluate.run_set(s.with_config(config), qs, mode=mode, k=10) for _, s, qs in runs]
+    return [evaluate.run_set(variant(s, config), qs, mode=mode, k=10) for _, s, qs in runs]
 
 
 def objective(judged_runs: list[list[evaluate.Judged]]) -> float:
@@ -113,7 +113,7 @@ def main() -> int:
     for name, _, qs in runs:
         print(f"{name}: {sum(q.answerable for q in qs)} answerable, "
               f"{sum(not q.answerable for q in qs)} unanswerable calibration questions")
-    start = replace(CALIBRATIONS[MODEL], abstain_hybrid=0.0, abstain_dense=0.0, abstain_lexical=0.0,
+    start = bench_config(CALIBRATIONS[MODEL], abstain_hybrid=0.0, abstain_dense=0.0, abstain_lexical=0.0,
                     abstain_hybrid_en=None, abstain_dense_en=None, abstain_lexical_en=None)
     config, best = ascend(runs, start, args.passes)
     langs = (("nl", ""), ("en", "_en"))

@@ -15,9 +15,10 @@ import random
 import sys
 import textwrap
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _prelude  # noqa: F401
+
+from retrieval.config import Settings
 
 
 def main() -> int:
@@ -30,7 +31,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
-    searcher = Searcher.open(corpus=args.corpus, index=args.index)
+    searcher = Searcher.open(Settings.resolve(corpus=args.corpus, index=args.index))
     promises = {followups.promise_id(p): p for p in searcher.promises()}
     found = searcher.follow_ups()
     pairs = [(pid, f) for pid, rows in sorted(found.items()) for f in rows]

@@ -13,10 +13,10 @@ import argparse
 import dataclasses
 import json
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _prelude import ROOT
+
+from retrieval.config import Settings
 
 OFFSET = 41  # dev questions: the earlier question is the one this many lines further on
 
@@ -38,7 +38,7 @@ def with_foreign_history(questions):
 def main() -> int:
     from retrieval import Searcher
     from retrieval.evaluation import evalset, splits
-    from retrieval.search.followup import is_follow_up
+    from retrieval.search.conversation import is_follow_up
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="heldout", help="calibration, heldout (default) or all")
@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    searcher = Searcher.open(corpus=[args.corpus], index=args.index)
+    searcher = Searcher.open(Settings.resolve(corpus=[args.corpus], index=args.index))
     out: dict = {"split": args.split}
     dialogues = splits.select(evalset.load_eval_set(ROOT / "eval" / "dialogues.jsonl"), args.split)
     out["dialogues"] = {"n": len(dialogues),

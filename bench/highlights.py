@@ -20,10 +20,11 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _prelude import ROOT
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from retrieval.config import Settings
 from retrieval.evaluation.evalset import is_relevant, load_eval_set  # noqa: E402
 from retrieval.evaluation.splits import CHOICES, select  # noqa: E402
 from retrieval.present import highlight  # noqa: E402
@@ -57,7 +58,8 @@ def main() -> int:
     ap.add_argument("--set", default=str(ROOT / "eval" / "dev.jsonl"))
     ap.add_argument("--split", default="all", choices=CHOICES)
     args = ap.parse_args()
-    s = Searcher.open(corpus=args.corpus or [str(ROOT / "corpus")], index=args.index, update=False)
+    s = Searcher.open(Settings.resolve(corpus=args.corpus or [str(ROOT / "corpus")], index=args.index),
+                                       update=False)
     questions = select(load_eval_set(args.set, s.document_text, s.documents), args.split, args.set)
     ways = {"words": lambda t, q: highlight.best_sentences(t, q),
             "glossary": lambda t, q: highlight.highlight_passages([t], q)[0],

@@ -20,10 +20,10 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+import _prelude  # noqa: F401
+from _variants import bench_config, variant  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from search_grid import MODEL, add_run_options, open_runs  # noqa: E402
@@ -38,7 +38,7 @@ ISSUE12 = {"dense_range": (0.75, 0.92), "dense_weight_nl": 0.7, "dense_weight_en
            "candidate_depth": 100, "expansion_weight": 0.0, "expansion_neighbours": 3,
            "expansion_min_cosine": 0.9, "abstain_hybrid": 0.3119, "abstain_dense": 0.8155,
            "abstain_hybrid_en": None, "abstain_dense_en": None}
-IN_FORCE = {k: getattr(CALIBRATIONS[MODEL], k) for k in ISSUE12}
+IN_FORCE = {k: getattr(bench_config(CALIBRATIONS[MODEL]), k) for k in ISSUE12}
 LEVERS = [  # (row, the RankingConfig fields of the row)
     ("issue 12 calibration (baseline)", ISSUE12),
     ("+ English words matched to the corpus's Dutch terms (weight 0.4, 3 terms, cosine >= 0.9)",
@@ -55,8 +55,8 @@ HEADER = ("| lever | dev_extended MRR@10 | R@5 | MRR en | dev, bundled + extende
 def row(label: str, runs: list, fields: dict) -> str:
     sums = []
     for _, searcher, questions in runs:
-        config = replace(CALIBRATIONS[MODEL], **fields)
-        sums.append(evaluate.summarise(evaluate.run_set(searcher.with_config(config), questions)))
+        config = bench_config(CALIBRATIONS[MODEL], **fields)
+        sums.append(evaluate.summarise(evaluate.run_set(variant(searcher, config), questions)))
     ext, dev_ext, dev = sums
     counts = [s["abstention"]["counts"] for s in (ext, dev)]
     unanswerable = [s["abstention"]["unanswerable"] for s in (ext, dev)]
@@ -76,12 +76,12 @@ def latency(runs: list) -> None:
     _, searcher, split_questions = runs[0]
     questions = [q.question for q in split_questions if q.lang == "en"]
     for label, weight in (("with expansions", CALIBRATIONS[MODEL].expansion_weight), ("without", 0.0)):
-        variant = searcher.with_config(replace(CALIBRATIONS[MODEL], expansion_weight=weight))
+        ranked = variant(searcher, replace(CALIBRATIONS[MODEL], expansion_weight=weight))
         times = []
         for q in questions * 2:
-            variant._words = WordVectors(searcher.embedder)  # every question's words embedded afresh
+            ranked._words = WordVectors(searcher.embedder)  # every question's words embedded afresh
             began = time.perf_counter()
-            variant.search(q, k=10)
+            ranked.search(q, k=10)
             times.append((time.perf_counter() - began) * 1000)
         times.sort()
         print(f"English hybrid, {label}: p50 {statistics.median(times):.1f} ms, "

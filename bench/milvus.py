@@ -29,8 +29,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from _prelude import ROOT
+
+from retrieval.config import Settings
+
 NRM = ROOT.parent / "shared" / "corpus-nrm"
 MODES = ("dense", "lexical", "hybrid")
 
@@ -77,7 +79,7 @@ def child(phase: str, args, *extra: str) -> dict:
 # --- the extended corpus ----------------------------------------------------------------------------
 
 def _pair(vectors: Path) -> tuple[str, str]:
-    from retrieval.index.local import LocalIndex
+    from retrieval.index.local.index import LocalIndex
 
     ix = LocalIndex(vectors)
     try:
@@ -105,11 +107,10 @@ def phase_ext_build(args) -> dict:
     import shutil
 
     from embeddings import default_embedder
-    from retrieval import Searcher
-    from retrieval.index.build import build
-    from retrieval.index.local import LocalIndex
+    from retrieval import Indexer
+    from retrieval.index.local.build import build
+    from retrieval.index.local.writer import LocalWriter
     from retrieval.index.milvus.writer import MilvusWriter
-    from retrieval.text.chunking import ChunkSettings
 
     encoder, dtype = _pair(args.vectors)
     folders = [str(ROOT / "corpus"), str(NRM)]
@@ -117,21 +118,23 @@ def phase_ext_build(args) -> dict:
     shutil.rmtree(local_dir, ignore_errors=True)
     shutil.copytree(args.vectors, local_dir)  # the build below reuses the copy's vectors
     spent = {"local": 0.0, "milvus": 0.0}
-    _timing(LocalIndex, "upsert_documents", spent, "local")
+    _timing(LocalWriter, "upsert_documents", spent, "local")
     _timing(MilvusWriter, "upsert_documents", spent, "milvus")
     t = time.perf_counter()
     embedder = default_embedder(None, dtype, encoder=encoder)
-    report = build(local_dir, [Path(f) for f in folders], embedder, ChunkSettings())
+    job = Indexer(Settings.resolve(corpus=folders, index=local_dir)).job()
+    report = build(local_dir, embedder, job)
     local_s = time.perf_counter() - t
     t = time.perf_counter()
-    s = Searcher.open(corpus=folders, index=local_dir, encoder=encoder, dtype=dtype, engine="milvus",
-                      milvus_uri=str(args.work / "ext.db"), rebuild=True)
+    settings = Settings.resolve(corpus=folders, index=local_dir, encoder=encoder, dtype=dtype,
+                                engine="milvus", milvus_uri=str(args.work / "ext.db"))
+    milvus_report = Indexer(settings).run(rebuild=True)[0]
     milvus_s = time.perf_counter() - t
-    assert s.report.embedded == 0 and report.embedded == 0, (s.report, report)
-    return {"chunks": s.report.chunks, "local_build_s": round(local_s, 1),
+    assert milvus_report.embedded == 0 and report.embedded == 0, (milvus_report, report)
+    return {"chunks": milvus_report.chunks, "local_build_s": round(local_s, 1),
             "milvus_build_s": round(milvus_s, 1),
             "local_insert_rows_per_s": round(report.chunks / spent["local"]),
-            "milvus_insert_rows_per_s": round(s.report.chunks / spent["milvus"]),
+            "milvus_insert_rows_per_s": round(milvus_report.chunks / spent["milvus"]),
             "local_disk_mb": disk_mb(local_dir), "milvus_disk_mb": disk_mb(args.work / "ext.db")}
 
 
@@ -142,7 +145,7 @@ def phase_ext_serve(args) -> dict:
     folders = [str(ROOT / "corpus"), str(NRM)]
     kw = ({"engine": "milvus", "milvus_uri": str(args.work / "ext.db")} if args.engine == "milvus"
           else {"index": args.work / "ext-local", "update": False})
-    s = Searcher.open(corpus=folders, **kw)
+    s = Searcher.open(Settings.resolve(corpus=folders), **kw)
     questions = [q.question for q in load_eval_set(ROOT / "eval" / "dev_extended.jsonl")]
     for mode in MODES:  # warm up every path, so the first mode timed pays no start-up
         for q in questions[:10]:
@@ -164,8 +167,9 @@ def phase_ext_parity(args) -> dict:
     from retrieval.evaluation.parity import compare
 
     folders = [str(ROOT / "corpus"), str(NRM)]
-    local = Searcher.open(corpus=folders, index=args.work / "ext-local", update=False)
-    milvus = Searcher.open(corpus=folders, engine="milvus", milvus_uri=str(args.work / "ext.db"))
+    local = Searcher.open(Settings.resolve(corpus=folders, index=args.work / "ext-local"), update=False)
+    milvus = Searcher.open(Settings.resolve(corpus=folders, engine="milvus",
+                                            milvus_uri=str(args.work / "ext.db")))
     questions = load_eval_set(ROOT / "eval" / "dev_extended.jsonl")
     out = {}
     for mode in ("hybrid", "dense"):

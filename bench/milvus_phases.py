@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _prelude import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DENSE_ONLY_FROM = 1_000_000
 
 
@@ -43,16 +43,16 @@ def phase_synth_build(args) -> dict:
     meta = {"model_id": "multilingual-e5-small", "weights_id": "multilingual-e5-small", "dimension": 384}
     t = time.perf_counter()
     if args.engine == "local":
-        from retrieval.index.local import LocalIndex
+        from retrieval.index.local.writer import LocalWriter
 
         folder = args.work / f"synth{args.n}-local"
         shutil.rmtree(folder, ignore_errors=True)
-        ix = LocalIndex.create(folder, meta)
+        ix = LocalWriter.create(folder, meta)
         with ix.transaction():
             for docs, chunks, vectors in batches(syn):
                 ix.upsert_documents(docs, chunks, vectors)
             ix.set_state({}, {"chunk_settings": {}})
-        ix.prepare()
+        ix.finish()
         ix.close()
         where = folder
     else:
@@ -83,10 +83,10 @@ def phase_synth_build(args) -> dict:
 
 def _open(args, dense: str = "FLAT"):
     if args.engine == "local":
-        from retrieval.index.local import LocalIndex
+        from retrieval.index.local.index import LocalIndex
 
         return LocalIndex.open(args.work / f"synth{args.n}-local")
-    from retrieval.index.milvus.engine import MilvusIndex
+    from retrieval.index.milvus.index import MilvusIndex
 
     return MilvusIndex.open(_target(args, dense))
 
@@ -156,8 +156,8 @@ def synthetic(args, n: int, child) -> dict:
 
 SEARCHER = """
 import sys, time
-from retrieval.search.searcher import Searcher
-s = Searcher.open(engine="milvus", milvus_uri=sys.argv[1])
+from retrieval import Searcher, Settings
+s = Searcher.open(Settings.resolve(engine="milvus", milvus_uri=sys.argv[1]))
 print("ready", flush=True)
 while not any(p.doc_id == "letter" for p in s.search("meldpunt loverboys", k=3, mode="lexical").results):
     time.sleep(0.05)

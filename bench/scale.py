@@ -29,8 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _prelude import ROOT
+
+from retrieval.config import Settings
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -97,18 +99,17 @@ def percentile(values: list[float], q: float) -> float:
 # --- phases (each in a child process) ---------------------------------------------------------
 
 def phase_build(args) -> dict:
-    from retrieval import Searcher
+    from retrieval import Indexer, Settings
 
     t0 = time.perf_counter()
-    s = Searcher.open(corpus=args.corpus, index=args.index, dtype=args.dtype, encoder=args.encoder,
-                      update=True, rebuild=True)
+    settings = Settings.resolve(corpus=args.corpus, index=args.index, dtype=args.dtype, encoder=args.encoder)
+    rep, index, _ = Indexer(settings).run(rebuild=True)
     seconds = time.perf_counter() - t0
-    rep = s.report
     return {"seconds": round(seconds, 1), "build_seconds": round(rep.seconds, 1), "documents": rep.documents,
             "chunks": rep.chunks, "embedded": rep.embedded,
             "chunks_per_s": round(rep.chunks / max(rep.seconds, 1e-9), 1),
-            "model_id": s.manifest.get("model_id"),
-            "encoder": f"{s.manifest.get('encoder')} {s.manifest.get('dtype')}",
+            "model_id": index.manifest.get("model_id"),
+            "encoder": f"{index.manifest.get('encoder')} {index.manifest.get('dtype')}",
             "index_mb": round(folder_mb(Path(args.index)), 1),
             "peak_rss_mb": round(peak_mb(), 0)}
 
@@ -119,7 +120,7 @@ def phase_serve(args) -> dict:
     from retrieval.evaluation.evalset import load_eval_set
 
     t0 = time.perf_counter()
-    s = Searcher.open(corpus=args.corpus, index=args.index, update=False)
+    s = Searcher.open(Settings.resolve(corpus=args.corpus, index=args.index), update=False)
     s.search("opvang van slachtoffers", k=10, mode="hybrid")  # loads the model
     open_seconds = time.perf_counter() - t0
     out: dict = {"open_seconds": round(open_seconds, 1), "rss_after_open_mb": round(rss_mb(), 0), "sets": {}}
@@ -177,7 +178,7 @@ def phase_add(args) -> dict:
     (extra / f"nrm_2026-03-04_P9999D02_brief-benchmark-opvang-{tag}.txt").write_text(
         NEW_LETTER.replace("Zeeland", "Drenthe"), "utf-8")
     t0 = time.perf_counter()
-    s = Searcher.open(corpus=args.corpus, index=args.index, embedder=embedder, update=True)
+    s = Searcher.open(Settings.resolve(corpus=args.corpus, index=args.index), embedder=embedder, update=True)
     seconds = time.perf_counter() - t0
     rep = s.report
     found = s.search("wachtlijst categorale opvang Zeeland", k=3, mode="hybrid").results

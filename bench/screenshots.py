@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from _prelude import ROOT
+
+from retrieval.config import Settings
 
 QUESTION = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
 FOLLOW_UP = "En hoeveel geld is daarvoor beschikbaar?"
@@ -36,7 +36,7 @@ def followed_promise(corpus: str, index: str) -> str:
     from retrieval.ids import span_id
     from retrieval.promises import followups
 
-    searcher = Searcher.open(corpus=[corpus], index=index)
+    searcher = Searcher.open(Settings.resolve(corpus=[corpus], index=index))
     found = searcher.follow_ups()
     p = max(searcher.promises(), key=lambda p: len(found.get(followups.promise_id(p), ())))
     searcher.close()

@@ -19,13 +19,13 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _prelude import ROOT
+from _variants import bench_config, variant  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from retrieval.config import Settings
 from retrieval.evaluation import evaluate  # noqa: E402
 from retrieval.evaluation.evalset import load_eval_set  # noqa: E402
 from retrieval.evaluation.splits import CHOICES, select  # noqa: E402
@@ -46,8 +46,10 @@ def open_runs(small: str, extended: str, split: str, model: str | None = None
               ) -> list[tuple[str, Searcher, list]]:
     """[(name, searcher, questions of the split)] for the three runs, sets checked against the corpus.
     `model`: the indexes were built with this model (e.g. a `tuned-<hash>`), not the default."""
-    ext = Searcher.open(corpus=[str(ROOT / "corpus"), str(NRM)], index=extended, update=False, model=model)
-    bundled = Searcher.open(corpus=[str(ROOT / "corpus")], index=small, update=False, model=model)
+    ext = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus"), str(NRM)], index=extended,
+                                         model=model), update=False)
+    bundled = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=small, model=model),
+                                             update=False)
     runs = []
     for corpus, searcher, set_name in (("extended", ext, "dev_extended"), ("extended", ext, "dev"),
                                        ("bundled", bundled, "dev")):
@@ -93,7 +95,7 @@ def main() -> int:
     for label, fields in variants:
         print(label)
         for name, searcher, questions in runs:
-            judged = evaluate.run_set(searcher.with_config(replace(base, **fields)), questions)
+            judged = evaluate.run_set(variant(searcher, bench_config(base, **fields)), questions)
             print(f"  {name:25} {describe(judged)}", flush=True)
     return 0
 

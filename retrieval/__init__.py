@@ -1,14 +1,16 @@
 """Bronwijzer's retrieval library: corpus loading, chunking, index, search, evaluation, promises.
 
-`Searcher`, `Filters`, `SearchResponse` and `Passage` are exported lazily, so importing the package
-stays cheap (no numpy, FAISS or model at import time).
+`Settings`, `Indexer`, `Searcher`, `Filters`, `SearchResponse` and `Passage` are exported lazily, so
+importing the package stays cheap (no numpy, FAISS or model at import time).
 """
 
 from __future__ import annotations
 
-__all__ = ["Filters", "Passage", "SearchResponse", "Searcher"]
+__all__ = ["Filters", "Indexer", "Passage", "SearchResponse", "Searcher", "Settings"]
 
 _EXPORTS = {
+    "Settings": "retrieval.config",
+    "Indexer": "retrieval.indexing.indexer",
     "Searcher": "retrieval.search.searcher",
     "Filters": "retrieval.records",
     "SearchResponse": "retrieval.records",

@@ -127,3 +127,33 @@ def parse_iso_date(value: str) -> Date:
         raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
     y, m, d = (int(p) for p in parts + ["1"] * (3 - len(parts)))
     return Date(y, m, d)
+
+
+@dataclass(frozen=True)
+class Promise:
+    """One promise or request: `text == document.text[start:end]`, with who, when and by when."""
+
+    kind: str  # "promise" | "request"
+    text: str
+    doc_id: str
+    start: int
+    end: int
+    actor: str  # who speaks: signatory with role and ministry, or the body/organisation
+    date: str | None  # the document's date (ISO): when the promise was made
+    heading: str  # heading path joined with " > "
+    deadline_phrase: str | None
+    deadline: str | None  # ISO, resolved by the rules in retrieval.promises.deadlines
+    overdue: bool  # deadline resolved and before the as-of date
+    source: str  # URL when known, else the file path
+    actor_type: str = "overig"  # "kabinet" | "overheidsorgaan" | "overig": filter to the cabinet
+    deadline_note: str | None = None  # why a stated deadline could not be resolved
+    title: str | None = None
+
+
+# The promise records' JSON/CSV form form: the agreed keys first, then the additions.
+RECORD_KEYS = ("kind", "text", "doc_id", "start", "end", "actor", "date", "heading", "deadline_phrase",
+               "deadline", "overdue", "source", "actor_type", "deadline_note", "title")
+
+
+def as_record(p: Promise) -> dict:
+    return {k: getattr(p, k) for k in RECORD_KEYS}

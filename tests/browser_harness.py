@@ -26,6 +26,11 @@ CHROME_FLAGS = (
     "--disable-quic", "--window-size=1600,1400",
 )
 CHAT_BOX = '[data-testid="stChatInputTextArea"]'
+# How a server is started: as `make run` does (the index and model load as it starts), or plainly.
+LAUNCHERS = {
+    "ui.serve": ("-m", "ui.serve"),
+    "streamlit run": ("-m", "streamlit", "run", "app.py"),
+}
 
 
 def browser_missing() -> str | None:
@@ -45,14 +50,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(corpus: Path, index: Path, log: Path, timeout: float = 90) -> Iterator[str]:
-    """The app's server (`python -m ui.serve`, as `make run` starts it) on a free localhost port; yields
-    its URL once /_stcore/health answers.
+def streamlit_server(corpus: Path, index: Path, log: Path, timeout: float = 90,
+                     launcher: str = "ui.serve") -> Iterator[str]:
+    """The app's server (`python -m ui.serve`, as `make run` starts it; `launcher="streamlit run"`: a
+    plain `streamlit run app.py`) on a free localhost port; yields its URL once /_stcore/health answers.
     The process is always terminated (then killed if it lingers) on the way out."""
     port = free_port()
     env = dict(os.environ, BRONWIJZER_CORPUS=str(corpus), BRONWIJZER_INDEX=str(index), HF_HUB_OFFLINE="1",
                TRANSFORMERS_OFFLINE="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    cmd = [sys.executable, "-m", "ui.serve", "--server.headless", "true",
+    cmd = [sys.executable, *LAUNCHERS[launcher], "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     with open(log, "w", encoding="utf-8") as out:

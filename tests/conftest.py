@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from retrieval.config import Settings
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -35,7 +37,7 @@ def shared_index(tmp_path_factory, embedder):
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
-    Searcher.open(corpus=[str(corpus)], index=folder, embedder=embedder).close()
+    Searcher.open(Settings.resolve(corpus=[str(corpus)], index=folder), embedder=embedder).close()
     return folder
 
 
@@ -53,9 +55,29 @@ def bundled_searcher(bundled_index, real_embedder):
     from retrieval import Searcher
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
-    s = Searcher.open(corpus=[str(corpus)], index=bundled_index, embedder=real_embedder)
+    s = Searcher.open(Settings.resolve(corpus=[str(corpus)], index=bundled_index), embedder=real_embedder)
     yield s
     s.close()
+
+
+def start_page(monkeypatch, page: str, env: dict, *, query: dict | None = None, session: dict | None = None,
+               timeout: int = 120):
+    """One headless run of an app page with Streamlit's AppTest: `page` relative to the repository
+    (app.py, ui/pages/…), `env` the BRONWIJZER_* settings it reads, then the page's query parameters
+    and session state; checked to run without an exception."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / page), default_timeout=timeout)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture

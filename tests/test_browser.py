@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser_harness import (
+    LAUNCHERS,
     ROOT,
     ask,
     browser_missing,
@@ -22,11 +23,16 @@ from browser_harness import (
     streamlit_server,
 )
 
+from retrieval.config import Settings
+
 pytestmark = pytest.mark.browser
 
 CORPUS = ROOT / "corpus"
 OUT = ROOT / "test-output"
 DUTCH = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
+# The page's content column: about 740 px in the centred layout, the window less the sidebar when wide.
+WIDTH = ("return document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+         ".getBoundingClientRect().width")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +51,7 @@ def index(tools, tmp_path_factory, real_embedder) -> Path:
     from retrieval import Searcher
 
     folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
-    Searcher.open(corpus=[str(CORPUS)], index=folder, embedder=real_embedder).close()
+    Searcher.open(Settings.resolve(corpus=[str(CORPUS)], index=folder), embedder=real_embedder).close()
     return folder
 
 
@@ -142,7 +148,7 @@ def test_promise_tracker_columns_and_detail(index, tmp_path):
     from retrieval.ids import span_id
     from retrieval.promises import followups
 
-    searcher = Searcher.open(corpus=[str(CORPUS)], index=index, update=False)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(CORPUS)], index=index), update=False)
     follow = searcher.follow_ups()
     p = next(p for p in searcher.promises() if len(follow.get(followups.promise_id(p), ())) >= 2)
     log, profile = tmp_path / "streamlit.log", tmp_path / "profile"
@@ -161,9 +167,51 @@ def test_promise_tracker_columns_and_detail(index, tmp_path):
         n = len(follow[followups.promise_id(p)])
         assert f"Opvolging ({n})" in detail.text
         assert len(detail.find_elements(By.CSS_SELECTOR, ".bw-follow-up")) == n
-        width = driver.execute_script("return document.querySelector('[data-testid=\"stMain\"]')"
-                                      ".getBoundingClientRect().width")
+        width = driver.execute_script(WIDTH)
         assert width > 1200  # wide layout: the table is not squeezed into the centred column
         OUT.mkdir(exist_ok=True)
         driver.save_screenshot(str(OUT / "browser-tracker.png"))
     searcher.close()
+
+
+def navigation(driver, url: str) -> list[tuple[str, str]]:
+    """The sidebar's page list as (path, label), in order, once it is drawn."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    nav_link = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
+    links = WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.CSS_SELECTOR, nav_link))
+    return [(link.get_attribute("href").removeprefix(url).strip("/"),
+             link.find_element(By.CSS_SELECTOR, "span[label]").get_attribute("label")) for link in links]
+
+
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
+def test_first_visit_to_a_page_shows_the_apps_navigation(index, tmp_path, launcher):
+    """A fresh server whose first visitor opens /Toezeggingen gets the app's own navigation (app.py's
+    st.navigation: Zoeken, Toezeggingen, Notitie) and the wide tracker, not Streamlit's automatic page
+    list with a page named "app"; the same with a plain `streamlit run app.py` as with `python -m
+    ui.serve`. Later first visits (new sessions) to the other pages get the same list."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from ui import note
+    from ui.app_text import strings
+
+    expected = [("", strings("nl")["chat_page"]), ("Toezeggingen", "Toezeggingen"),
+                ("Notitie", note.words("nl")["title"])]
+    log, profile = tmp_path / "streamlit.log", tmp_path / "profile"
+    with streamlit_server(CORPUS, index, log, launcher=launcher) as url, chrome(profile) as driver:
+        wait = WebDriverWait(driver, 90)
+        driver.get(f"{url}/Toezeggingen")  # the server's very first session
+        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
+        shown = navigation(driver, url)
+        assert shown == expected, f"{launcher}: {shown}"
+        assert "app" not in {label.lower() for _, label in shown}
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Toezeggingen"
+        width = driver.execute_script(WIDTH)
+        assert width > 1200  # app.py ran around the page: it sets the wide layout for the tracker
+        for path, title in (("Notitie", note.words("nl")["title"]), ("", "Bronwijzer")):
+            driver.get(f"{url}/{path}")  # a new session on the same server
+            wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), title))
+            assert navigation(driver, url) == expected, f"{launcher}, /{path}"

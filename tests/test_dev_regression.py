@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from retrieval.cli import main
+from retrieval.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Held-out figures measured 2026-12-03 with the English expansions and the refit of issue 15
@@ -60,7 +61,8 @@ def test_follow_ups_gain_from_history_and_self_contained_questions_lose_nothing(
     from retrieval import Searcher
     from retrieval.evaluation import evalset, splits
 
-    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, embedder=real_embedder)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=bundled_index),
+                                              embedder=real_embedder)
     dialogues = splits.select(evalset.load_eval_set(ROOT / "eval" / "dialogues.jsonl"), "heldout")
     with_history, alone = measure(searcher, dialogues, True), measure(searcher, dialogues, False)
     assert with_history["recall@5"] >= 0.9 and with_history["mrr@10"] > alone["mrr@10"] + 0.2

@@ -103,7 +103,7 @@ def test_assign_sends_a_tie_to_heldout_and_fills_the_short_half():
 
 
 def test_dialogues_need_their_history_and_are_balanced():
-    from retrieval.search.followup import searched_as
+    from retrieval.search.conversation import searched_as
 
     dialogues = load_eval_set(EVAL / "dialogues.jsonl", texts(ROOT / "corpus"))  # raises on a lost quote
     assert len(dialogues) >= 30 and all(q.answerable and q.history for q in dialogues)

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from retrieval.cli import main
+from retrieval.config import Settings
 from retrieval.evaluation import evaluate
 from retrieval.evaluation.evalset import Answer, Question, parse_lines
 from retrieval.records import Passage, SearchResponse
@@ -106,10 +107,6 @@ def test_trec_run_and_qrels():
     ]
     questions = [q("a", "nl", [A, Answer("d3", "x")]), q("b", "en")]
     assert evaluate.qrels(questions) == {"a": {"d1": 1, "d3": 1}}
-    assert evaluate.qrels_lines({"a": {"d1": 1}}) == ["a 0 d1 1"]
-    assert evaluate.passage_qrels(judged) == {
-        "q-1": {f"d1:100-{100 + len(RIGHT.text)}": 1, f"d2:0-{len(WRONG.text)}": 0}
-    }
 
 
 def test_run_qids_are_the_qrels_qids():
@@ -121,9 +118,7 @@ def test_run_qids_are_the_qrels_qids():
     assert errors == []
     judged = [evaluate.judge(question, response([RIGHT, WRONG])) for question in questions]
     run_qids = {ln.split()[0] for ln in evaluate.trec_run_lines(judged, "t")}
-    assert run_qids == set(evaluate.qrels(questions)) == set(evaluate.passage_qrels(judged))
-    qrels_qids = {ln.split()[0] for ln in evaluate.qrels_lines(evaluate.qrels(questions))}
-    assert run_qids == qrels_qids == {"q_1", "Q.2", "dev-003"}
+    assert run_qids == set(evaluate.qrels(questions)) == {"q_1", "Q.2", "dev-003"}
 
 
 def test_write_trec_run(tmp_path):
@@ -149,7 +144,8 @@ def test_run_set_with_a_real_searcher(tmp_path, fake_embedder):
     corpus.mkdir()
     for name, text in DOCS.items():
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
-    searcher = Searcher.open(corpus=[corpus], index=tmp_path / "index", embedder=fake_embedder)
+    searcher = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "index"),
+                                              embedder=fake_embedder)
     questions = [
         Question("q1", "nl", "Hoeveel unieke bezoekers had de chat van Fier?",
                  (Answer("chat", "314 unieke bezoekers"),)),

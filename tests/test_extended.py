@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.config import Settings
 from retrieval.text.noise import noise_spans
 from tests.conftest import SHARED_NRM
 
@@ -64,7 +65,8 @@ def nrm_slice(tmp_path_factory, real_embedder):
     text = letter.read_text("utf-8")
     assert HYPHENATED[0] in text
     letter.write_text(text.replace(HYPHENATED[0], HYPHENATED[1], 1), "utf-8")
-    searcher = Searcher.open(corpus=[str(folder)], index=str(folder.parent / "index"), embedder=real_embedder)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(folder)], index=str(folder.parent / "index")),
+                                              embedder=real_embedder)
     yield searcher, folder
     searcher.close()
 
@@ -108,7 +110,9 @@ def _noise_share(searcher, passage) -> float:
 ])
 def test_no_top_result_is_layout_noise(nrm_slice, question, mode):
     searcher, _ = nrm_slice
-    for p in searcher.search(question, k=3, mode=mode).results:
+    results = searcher.search(question, k=3, mode=mode).results
+    assert results
+    for p in results:
         assert _noise_share(searcher, p) < 0.5, (p.doc_id, p.text[:200])
         assert not p.text.lstrip().startswith(("> Retouradres", "Pagina ")), p.text[:200]
 
@@ -156,8 +160,8 @@ def test_full_extended_corpus_meets_the_quality_bar(tmp_path, real_embedder):
 
     _nrm()
     root = Path(__file__).resolve().parent.parent
-    searcher = Searcher.open(corpus=[str(root / "corpus"), SHARED_NRM], index=str(tmp_path / "index"),
-                             embedder=real_embedder)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(root / "corpus"), SHARED_NRM],
+                                              index=str(tmp_path / "index")), embedder=real_embedder)
     questions = load_eval_set(root / "eval" / "dev_extended.jsonl", searcher.document_text)
     summary = ev.summarise(ev.run_set(searcher, select(questions, "heldout"), mode="hybrid"))["all"]
     assert summary["n"] == 63, summary

@@ -9,8 +9,9 @@ import sqlite3
 import pytest
 
 from embeddings.fake import FakeEmbedder
+from retrieval.config import Settings
 from retrieval.errors import CorpusError, IndexBroken
-from retrieval.index.local import LocalIndex
+from retrieval.index.local.index import LocalIndex
 from retrieval.index.vectors import text_key
 from retrieval.records import Document
 from retrieval.search.searcher import Searcher
@@ -36,8 +37,9 @@ def chunk_keys(path, doc_id):
     return {text_key(c.embed_text or c.text) for c in chunking.chunk(doc, chunking.ChunkSettings())}
 
 
-def open_(corpus, index, embedder, **kw):
-    return Searcher.open(corpus=[str(c) for c in corpus], index=index, embedder=embedder, **kw)
+def open_(corpus, index, embedder, chunk_settings=None, **kw):
+    settings = Settings.resolve(corpus=[str(c) for c in corpus], index=index, chunking=chunk_settings)
+    return Searcher.open(settings, embedder=embedder, **kw)
 
 
 def sql(index, query):
@@ -313,7 +315,7 @@ def test_promise_detection_reads_only_changed_documents(tmp_path, monkeypatch):
 
 
 def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, monkeypatch):
-    from retrieval.index import sync as sync_mod
+    from retrieval import fingerprint as sync_mod
 
     corpus = write_corpus(tmp_path / "c")
     fake = FakeEmbedder()
@@ -339,9 +341,9 @@ def test_unchanged_documents_keep_their_chunks_and_new_code_rechunks(tmp_path, m
 
 
 @pytest.mark.parametrize("codes, entry, work", [
-    ("_LOAD_CODE", "", "load_documents([corpus])"),
-    ("_CHUNK_CODE", "from retrieval.text.chunking import chunk", "[chunk(d) for d in docs]"),
-    ("_PROMISE_CODE", "from retrieval.promises.detect import promises_in", "[promises_in(d) for d in docs]"),
+    ("LOAD_CODE", "", "load_documents([corpus])"),
+    ("CHUNK_CODE", "from retrieval.text.chunking import chunk", "[chunk(d) for d in docs]"),
+    ("PROMISE_CODE", "from retrieval.promises.detect import promises_in", "[promises_in(d) for d in docs]"),
 ])
 def test_cache_keys_cover_every_module_the_work_runs(codes, entry, work):
     """Stored chunks and promises are reused while the source of the modules in their key is
@@ -349,7 +351,7 @@ def test_cache_keys_cover_every_module_the_work_runs(codes, entry, work):
     import subprocess
     import sys
 
-    from retrieval.index import sync
+    from retrieval import fingerprint as sync
 
     root = os.path.dirname(os.path.dirname(__file__))
     code = (f"import sys\ncorpus = {os.path.join(root, 'corpus')!r}\nbefore = set(sys.modules)\n"
@@ -375,7 +377,7 @@ def importlib_util_is_package(name: str) -> bool:
 def test_streamed_build_writes_each_group_and_keeps_finished_groups(tmp_path, monkeypatch):
     """Documents are chunked, embedded and written a few at a time; every finished group's vectors are
     on disk at once (not only when Python sees the interruption), so a killed build loses one group."""
-    from retrieval.index import sync
+    from retrieval.indexing import sync
 
     monkeypatch.setattr(sync, "GROUP_CHARS", 120)  # about three documents per group
     docs = {f"d{i:02d}": f"Document {i} over thema {i} en onderwerp {i * 7}." for i in range(12)}

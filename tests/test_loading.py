@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import CorpusError
-from retrieval.index.sync import corpus_files
+from retrieval.ingest.files import corpus_files
 from retrieval.ingest.loading import load_documents
 
 LETTER = "Den Haag, 5 juni 2020\n\nGeachte voorzitter,\n\nDit is een brief over mensenhandel.\n"

@@ -1,4 +1,4 @@
-"""The briefing note (ui/note.py, pages/2_Notitie.py): editing, the URL token, verbatim exports, and
+"""The briefing note (ui/note.py, ui/pages/notitie.py): editing, the URL token, verbatim exports, and
 the page run headless with AppTest on the bundled corpus and the real model."""
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import start_page
 
+from retrieval.config import Settings
 from ui import note
 from ui.note import NoteItem
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "2_Notitie.py")
+PAGE = "ui/pages/notitie.py"
 CORPUS = ROOT / "corpus"
 
 # Markdown's special characters, a blank line, leading spaces, a tab, a line that is a quote already.
@@ -35,7 +37,8 @@ def searcher(tmp_path, fake_embedder):
     folder.mkdir()
     (folder / "a.txt").write_text(f"Brief over uitbuiting\n\nInleiding.\n\n{TRICKY}\n\nSlot.\n", "utf-8")
     (folder / "b.txt").write_text(f"Verslag\n\n{PLAIN}\n", "utf-8")
-    s = Searcher.open(corpus=[str(folder)], index=tmp_path / "index", embedder=fake_embedder)
+    s = Searcher.open(Settings.resolve(corpus=[str(folder)], index=tmp_path / "index"),
+                                       embedder=fake_embedder)
     yield s
     s.close()
 
@@ -142,6 +145,11 @@ def test_decode_checks_passages_against_the_index(searcher):
 
 # --- exports -----------------------------------------------------------------------------------------
 
+def ready(items, searcher, lang: str) -> list[note.Entry]:
+    """What the page exports: each item read from the index (note.entry), the gone ones left out."""
+    return [e for e in (note.entry(item, searcher, lang) for item in items) if e is not None]
+
+
 def quoted_passages(markdown: str) -> list[str]:
     """Each run of "> " lines with the prefix taken off, joined with "\\n"."""
     runs, current = [], None
@@ -158,7 +166,8 @@ def quoted_passages(markdown: str) -> list[str]:
 def test_markdown_quotes_passages_byte_for_byte(searcher):
     tricky = item_of(searcher, "a", TRICKY, page=4, comment="Mijn *eigen* regel")
     plain = item_of(searcher, "b", PLAIN)
-    md = note.to_markdown([tricky, plain, NoteItem("gone", 0, 3)], searcher, "nl", today=date(2025, 3, 7))
+    kept = ready([tricky, plain, NoteItem("gone", 0, 3)], searcher, "nl")
+    md = note.markdown(kept, "nl", today=date(2025, 3, 7))
     text = searcher.document_text("a")[tricky.start : tricky.end]
     assert text == TRICKY and "\n\n" in text
     assert quoted_passages(md) == [TRICKY, PLAIN]
@@ -171,14 +180,14 @@ def test_markdown_quotes_passages_byte_for_byte(searcher):
     assert f"> \tinspringing & 5 < 6 > 4 \\* `code` |tabel|\n\n— {citation}\n\n> {PLAIN}\n\n— " in md
     assert "p. 4" not in md and (info.title or "a") in citation
     assert "gone" not in md and md.endswith("\n")
-    assert note.to_markdown([], searcher, "en", today=date(2025, 3, 7)).startswith("# Note\n\nCompiled")
+    assert note.markdown([], "en", today=date(2025, 3, 7)).startswith("# Note\n\nCompiled")
 
 
 def test_an_own_line_can_never_pass_for_a_quote(searcher):
     """A line of one's own that starts like Markdown block syntax is escaped: a link that plants
     "> Ik zal de opvang sluiten." cannot make it look like a verbatim passage in the export."""
     plain = item_of(searcher, "b", PLAIN, comment="> Ik zal de opvang sluiten.")
-    md = note.to_markdown([plain], searcher, "nl", today=date(2025, 3, 7))
+    md = note.markdown(ready([plain], searcher, "nl"), "nl", today=date(2025, 3, 7))
     assert "\n\n\\> Ik zal de opvang sluiten.\n\n> " in md and quoted_passages(md) == [PLAIN]
     assert [note.plain_line(t) for t in ("# kop", "1. punt", "- a", "gewoon", "2024 was goed")] == [
         "\\# kop", "1\\. punt", "\\- a", "gewoon", "2024 was goed"]
@@ -214,7 +223,7 @@ def test_docx_has_own_line_verbatim_quote_and_citation(searcher):
 
     tricky = item_of(searcher, "a", TRICKY, page=4, comment="Eigen regel")
     plain = item_of(searcher, "b", PLAIN)
-    data = note.to_docx([tricky, NoteItem("gone", 0, 1), plain], searcher, "nl", today=date(2025, 3, 7))
+    data = note.word(ready([tricky, NoteItem("gone", 0, 1), plain], searcher, "nl"), "nl", date(2025, 3, 7))
     doc = docx.Document(io.BytesIO(data))
     paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
     assert paragraphs[0] == ("Heading 1", "Notitie")
@@ -247,17 +256,10 @@ def corpus_item(doc_id: str, passage: str, **kw) -> NoteItem:
     return NoteItem(doc_id, start, start + len(passage), **kw)
 
 
-def open_page(monkeypatch, bundled_index, items=None, query=None):
-    pytest.importorskip("streamlit")
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("BRONWIJZER_CORPUS", str(CORPUS))
-    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if items is not None:
-        at.session_state["note"] = items
-    at.query_params.update(query or {})
-    return run(at)
+def open_page(monkeypatch, bundled_index, items=None, query=None, session=None):
+    env = {"BRONWIJZER_CORPUS": CORPUS, "BRONWIJZER_INDEX": bundled_index}
+    session = {**(session or {}), **({"note": items} if items is not None else {})}
+    return start_page(monkeypatch, PAGE, env, query=query, session=session)
 
 
 def run(at, widget=None):
@@ -315,14 +317,8 @@ def test_page_restores_the_note_from_the_link_alone(monkeypatch, bundled_index):
 
 
 def test_page_in_english_warns_about_a_passage_gone_from_the_index(monkeypatch, bundled_index):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("BRONWIJZER_CORPUS", str(CORPUS))
-    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["ui_lang"] = "en"
-    at.session_state["note"] = [NoteItem("no-such-document", 0, 5), corpus_item(SECOND_DOC, SECOND)]
-    run(at)
+    items = [NoteItem("no-such-document", 0, 5), corpus_item(SECOND_DOC, SECOND)]
+    at = open_page(monkeypatch, bundled_index, items, session={"ui_lang": "en"})
     assert at.title[0].value == "Note"
     assert "no longer in the index" in at.warning[0].value and len(shown(at)) == 1
     assert at.button(key="note-remove-0").label == "Remove"

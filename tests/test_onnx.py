@@ -15,6 +15,7 @@ import pytest
 from embeddings import encoders, onnx_files
 from embeddings.encoders import EncoderChoiceError, Pair
 from retrieval.cli import main
+from retrieval.config import Settings
 from retrieval.index import encoder_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +131,7 @@ def test_index_keeps_its_encoder_until_rebuild(model, tmp_path, capsys):
 
 
 def _manifest(index: str) -> dict:
-    from retrieval.index.local import LocalIndex
+    from retrieval.index.local.index import LocalIndex
 
     ix = LocalIndex(Path(index))
     try:
@@ -207,7 +208,7 @@ def test_onnx_and_torch_float32_give_the_same_top_10_for_every_dev_question(mode
     tops = []
     for encoder, embedder in (("onnx", model.with_pair(Pair("onnx", "float32"))),
                               ("torch", TorchQueries(model.with_pair(Pair("torch", "float32"))))):
-        s = Searcher.open(corpus=[str(CORPUS)], index=tmp_path / encoder, embedder=embedder)
+        s = Searcher.open(Settings.resolve(corpus=[str(CORPUS)], index=tmp_path / encoder), embedder=embedder)
         assert (s.manifest["encoder"], s.manifest["dtype"]) == (encoder, "float32")
         tops.append([[p.chunk_id for p in s.search(q.question, k=10).results] for q in questions])
         s.close()
@@ -229,7 +230,7 @@ def test_legacy_manifests_explicit_onnx_and_a_missing_export_keep_an_index_fresh
     index = tmp_path / "ix"
 
     def opened(embedder) -> str:
-        s = Searcher.open(corpus=[str(corpus)], index=index, embedder=embedder)
+        s = Searcher.open(Settings.resolve(corpus=[str(corpus)], index=index), embedder=embedder)
         s.close()
         return s.report.action
 

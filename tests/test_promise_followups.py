@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from retrieval.cli import main
+from retrieval.config import Settings
 from retrieval.promises import followups
 from retrieval.records import parse_iso_date
 from retrieval.text import language
@@ -48,17 +49,30 @@ def test_the_search_leaves_out_the_deadline_words(bundled_searcher):
     assert followups.query_of(replace(p, deadline_phrase=None)) == " ".join(p.text.split())
 
 
-def test_follow_ups_are_found_once_per_index_state(bundled_searcher):
+def ensure(searcher, folder) -> int | None:
+    """The indexing pipeline's last stage, as `retrieval.indexing.indexer` runs it."""
+    from retrieval.index.local.writer import LocalWriter
+
+    sources = followups.Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config)
+    writer = LocalWriter(folder)
+    try:
+        return followups.ensure(sources, searcher.index.promises(), searcher.index.stored_follow_ups()[0],
+                                writer)
+    finally:
+        writer.close()
+
+
+def test_follow_ups_are_found_once_per_index_state(bundled_searcher, bundled_index):
     stamp, stored = bundled_searcher.index.stored_follow_ups()
     assert stamp and stored
-    assert followups.ensure(bundled_searcher) is None  # current: nothing searched again
+    assert ensure(bundled_searcher, bundled_index) is None  # current: nothing searched again
     stricter = replace(bundled_searcher.config, abstain_hybrid=0.99, abstain_hybrid_en=0.99)
     changed = bundled_searcher.with_config(stricter)
-    assert followups.ensure(changed) == len(bundled_searcher.promises())  # another abstention rule: again
+    assert ensure(changed, bundled_index) == len(bundled_searcher.promises())  # another rule: again
     assert changed.follow_ups() == {} and changed.follow_ups_state() == "current"  # none clears it
     # what is stored now was found under other rules: the searcher says so and shows none
     assert bundled_searcher.follow_ups_state() == "stale" and bundled_searcher.follow_ups() == {}
-    assert followups.ensure(bundled_searcher) == len(bundled_searcher.promises())
+    assert ensure(bundled_searcher, bundled_index) == len(bundled_searcher.promises())
     assert bundled_searcher.index.stored_follow_ups() == (stamp, stored)
 
 
@@ -107,19 +121,19 @@ def test_a_new_document_is_found_as_a_follow_up_after_an_update(tmp_path, real_e
     body = ("Ik zal uw Kamer voor de zomer informeren over de uitbreiding van de opvang voor "
             "slachtoffers van arbeidsuitbuiting in de tuinbouw.")
     (corpus / "brief-2021.txt").write_text(LETTER.format(day="4 maart 2021", body=body), "utf-8")
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=real_embedder)
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=real_embedder)
     promise = next(p for p in s.promises() if p.kind == "promise")
     assert promise.date == "2021-03-04" and s.follow_ups() == {}
     s.close()
     later = ("Met deze brief informeer ik uw Kamer over de uitbreiding van de opvang voor slachtoffers "
              "van arbeidsuitbuiting in de tuinbouw: er komen veertig plekken bij.")
     (corpus / "brief-2022.txt").write_text(LETTER.format(day="1 juli 2022", body=later), "utf-8")
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=real_embedder)
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=real_embedder)
     found = s.follow_ups()[followups.promise_id(promise)]
     assert [f.doc_id for f in found] == ["brief-2022"] and "veertig plekken" in found[0].text
     s.close()
     (corpus / "brief-2022.txt").unlink()
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=real_embedder)
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=real_embedder)
     assert s.follow_ups() == {}
     s.close()
 

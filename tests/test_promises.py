@@ -12,17 +12,17 @@ import pytest
 
 from retrieval.ingest.loading import load_documents
 from retrieval.promises.classify import CABINET, OTHER, PUBLIC_BODY, actor_of
-from retrieval.promises.detect import (
-    find_promises,
-    is_promise_question,
-    promise_overlap,
-    select,
-    sentences,
-)
+from retrieval.promises.detect import promises_in, select, sentences
 from retrieval.records import Document, Metadata
+from retrieval.search.query import is_promise_question
 from tests.promise_gold import gold_items, gold_rows, measure, split_docs
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def find_promises(documents, as_of: date | None = None) -> list:
+    """Every promise and request in `documents`, by document then position."""
+    return [p for doc in documents for p in promises_in(doc, as_of)]
 AS_OF = date(2026, 1, 1)
 
 
@@ -184,13 +184,6 @@ def test_sentence_spans_are_exact_on_markdown_and_bullets(corpus_docs):
 ])
 def test_is_promise_question(question, expected):
     assert is_promise_question(question) is expected
-
-
-def test_promise_overlap(detected):
-    p = detected[0]
-    assert promise_overlap(p.doc_id, p.start - 10, p.start + 5, detected)
-    assert not promise_overlap(p.doc_id, p.end + 1000, p.end + 1100, [p])
-    assert not promise_overlap("other", p.start, p.end, detected)
 
 
 NRM = Path(os.environ.get("BRONWIJZER_NRM", ROOT.parent / "shared" / "corpus-nrm"))

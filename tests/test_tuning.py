@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from retrieval.cli import main
+from retrieval.config import Settings
 from retrieval.records import Document, Metadata
 from retrieval.text import chunking
 from retrieval.tuning.pairs import document_pairs, held_out_documents
@@ -117,7 +118,7 @@ def test_the_tuned_model_is_chosen_with_model_and_checked_against_its_vectors(ti
     assert "onnx check: onnx float32 matches its vectors from tuning" in out
     from retrieval import Searcher
 
-    tuned_searcher = Searcher.open(corpus=[corpus], index=corpus.parent / "ix", model=name)
+    tuned_searcher = Searcher.open(Settings.resolve(corpus=[corpus], index=corpus.parent / "ix", model=name))
     assert any("no ranking calibration" in n for n in tuned_searcher.notices)  # not e5-small's, silently
     tuned_searcher.close()
     index = corpus.parent / "ix"

@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 from embeddings.fake import FakeEmbedder
+from retrieval import Indexer
+from retrieval.config import Settings
 from retrieval.search.searcher import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,16 +65,20 @@ def float32_embedder():
 def test_updated_index_equals_a_fresh_build(tmp_path, float32_embedder):
     corpus = tmp_path / "c"
     shutil.copytree(ROOT / "corpus", corpus)
-    Searcher.open(corpus=[corpus], index=tmp_path / "updated", embedder=float32_embedder).close()
+    Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "updated"),
+                                   embedder=float32_embedder).close()
 
     (corpus / "letter_2026-12-03.txt").write_text(LETTER, "utf-8")
     changed = corpus / "002_b4f3971fa9bef79f.txt"
     changed.write_text(changed.read_text("utf-8") + APPENDED, "utf-8")
     (corpus / "004_77f28986cb4b8ded.txt").unlink()
-    updated = Searcher.open(corpus=[corpus], index=tmp_path / "updated", embedder=float32_embedder)
+    updated = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "updated"),
+                                             embedder=float32_embedder)
     report = updated.report
     assert report.action == "updated" and 0 < report.embedded < report.chunks / 2, report
-    fresh = Searcher.open(corpus=[corpus], index=tmp_path / "fresh", embedder=float32_embedder, rebuild=True)
+    rebuilt = Settings.resolve(corpus=[corpus], index=tmp_path / "fresh")
+    Indexer(rebuilt, embedder=float32_embedder).run(rebuild=True)
+    fresh = Searcher.open(rebuilt, embedder=float32_embedder, update=False)
 
     a, b = stored(tmp_path / "updated"), stored(tmp_path / "fresh")
     assert sorted(a) == sorted(b) and any(c.startswith("letter_2026-12-03:") for c in a)
@@ -98,9 +104,9 @@ def test_an_open_searcher_keeps_its_snapshot_until_it_refreshes(tmp_path):
     corpus = tmp_path / "c"
     write(corpus, {"opvang": "Opvang van slachtoffers.", "arbeid": "Arbeidsuitbuiting in kassen."})
     fake = FakeEmbedder()
-    reader = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=fake)
+    reader = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=fake)
     write(corpus, {"arbeid": "Arbeidsuitbuiting in kassen.", "nieuw": "Nieuw: loverboys en sexting."})
-    writer = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=fake)
+    writer = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=fake)
     assert writer.report.action == "updated" and set(writer.documents) == {"arbeid", "nieuw"}
 
     assert set(reader.documents) == {"opvang", "arbeid"}
@@ -116,12 +122,12 @@ UPDATER = """
 import sys
 from pathlib import Path
 from embeddings.fake import FakeEmbedder
-from retrieval.search.searcher import Searcher
+from retrieval import Searcher, Settings
 corpus, index = Path(sys.argv[1]), Path(sys.argv[2])
 for name in sorted(corpus.glob("*.txt"))[:40]:   # make the update real work, then keep going
     name.write_text(name.read_text() + " bijgewerkt", "utf-8")
 print("started", flush=True)
-Searcher.open(corpus=[corpus], index=index, embedder=FakeEmbedder())
+Searcher.open(Settings.resolve(corpus=[corpus], index=index), embedder=FakeEmbedder())
 print("done", flush=True)
 """
 
@@ -130,7 +136,7 @@ print("done", flush=True)
 def test_kill_9_during_an_update_leaves_the_old_or_the_new_state(tmp_path, delay):
     corpus = tmp_path / "c"
     write(corpus, DOCS)
-    Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder()).close()
+    Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=FakeEmbedder()).close()
     before = stored(tmp_path / "ix")
     proc = subprocess.Popen([sys.executable, "-c", UPDATER, str(corpus), str(tmp_path / "ix")], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -139,7 +145,8 @@ def test_kill_9_during_an_update_leaves_the_old_or_the_new_state(tmp_path, delay
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder(), update=False)
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=FakeEmbedder(),
+                                       update=False)
     now = stored(tmp_path / "ix")
     edited = {c for c in now if c not in before}
     assert now.keys() == before.keys() or len({c.split(":")[0] for c in edited}) == 40
@@ -147,7 +154,7 @@ def test_kill_9_during_an_update_leaves_the_old_or_the_new_state(tmp_path, delay
         text = s.document_text(doc_id)
         assert text.endswith(" bijgewerkt") == any(c.startswith(doc_id + ":") for c in edited)
     s.close()
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder())
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=FakeEmbedder())
     assert len(s.documents) == len(DOCS)
     assert all(s.document_text(d).endswith(" bijgewerkt") for d in sorted(DOCS)[:40])
 
@@ -155,16 +162,17 @@ def test_kill_9_during_an_update_leaves_the_old_or_the_new_state(tmp_path, delay
 def test_a_second_writer_waits_for_the_first(tmp_path):
     import threading
 
-    from retrieval.index.build import writer_lock
+    from retrieval.index.local.build import writer_lock
 
     corpus = tmp_path / "c"
     write(corpus, {"opvang": "Opvang van slachtoffers."})
-    Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder()).close()
+    Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=FakeEmbedder()).close()
     write(corpus, {"opvang": "Opvang van slachtoffers.", "nieuw": "Nieuw: loverboys."})
     done = []
     with writer_lock(tmp_path / "ix"):  # another writer is busy
         worker = threading.Thread(target=lambda: done.append(
-            Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=FakeEmbedder()).report.action))
+            Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"),
+                                           embedder=FakeEmbedder()).report.action))
         worker.start()
         worker.join(1.0)
         assert worker.is_alive() and not done

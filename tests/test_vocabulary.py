@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from embeddings.fake import FakeEmbedder
+from retrieval.config import Settings
 from retrieval.search.expansion import WordVectors, english_words, expansions
 from retrieval.search.searcher import Searcher
 from retrieval.text.terms import document_terms, term_key, vocabulary
@@ -65,18 +66,18 @@ def stored_vocabulary(index: Path) -> dict[str, str]:
 def test_the_index_keeps_its_vocabulary_up_to_date(tmp_path):
     corpus = _corpus(tmp_path, POLICE, MORE)
     index, fake = tmp_path / "ix", FakeEmbedder()
-    Searcher.open(corpus=[corpus], index=index, embedder=fake).close()
+    Searcher.open(Settings.resolve(corpus=[corpus], index=index), embedder=fake).close()
     first = stored_vocabulary(index)
     assert first["politie"] == "politie" and "jeugdzorg" not in first  # jeugdzorg: one chunk
     (corpus / "doc2.txt").write_text(MORE.replace("4 december", "5 december"), "utf-8")
     fake.calls.clear()
-    Searcher.open(corpus=[corpus], index=index, embedder=fake).close()
+    Searcher.open(Settings.resolve(corpus=[corpus], index=index), embedder=fake).close()
     second = stored_vocabulary(index)
     new = set(second) - set(first)
     assert second["jeugdzorg"] == "jeugdzorg" and set(first) < set(second)
     assert sorted(fake.calls) == sorted([1, len(new)])  # the new chunk and the new terms, nothing else
     (corpus / "doc2.txt").unlink()
-    Searcher.open(corpus=[corpus], index=index, embedder=fake).close()
+    Searcher.open(Settings.resolve(corpus=[corpus], index=index), embedder=fake).close()
     assert stored_vocabulary(index) == first
     con = sqlite3.connect(index / "index.sqlite")  # the dropped term's vector went with it
     assert not con.execute("SELECT 1 FROM vectors WHERE key = ?", (term_key("jeugdzorg"),)).fetchall()
@@ -87,7 +88,7 @@ def test_the_index_keeps_its_vocabulary_up_to_date(tmp_path):
 def police_searcher(tmp_path_factory, real_embedder):
     tmp = tmp_path_factory.mktemp("vocab")
     corpus = _corpus(tmp, POLICE, MORE)
-    searcher = Searcher.open(corpus=[corpus], index=tmp / "ix", embedder=real_embedder)
+    searcher = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp / "ix"), embedder=real_embedder)
     yield searcher
     searcher.close()
 
@@ -107,7 +108,7 @@ def test_english_words_find_their_dutch_terms(police_searcher, real_embedder):
 
 def test_an_index_without_vocabulary_expands_nothing(tmp_path, real_embedder):
     corpus = _corpus(tmp_path, POLICE)  # one document: no term is in two Dutch chunks
-    s = Searcher.open(corpus=[corpus], index=tmp_path / "ix", embedder=real_embedder)
+    s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=real_embedder)
     try:
         assert s.index.term_neighbours(WordVectors(real_embedder)(["police"]), 3) == [[]]
         assert s.search("What did the police do?", k=1).results  # and English search still works

@@ -1,1 +1,1 @@
-"""Streamlit-only helpers for app.py and pages/: interface strings, share links, HTML."""
+"""Streamlit-only helpers for app.py and ui/pages/: interface strings, share links, HTML."""

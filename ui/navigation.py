@@ -14,3 +14,16 @@ def register(name: str, page) -> None:
 def page(name: str):
     """The st.Page registered as `name`, or None."""
     return _PAGES.get(name)
+
+
+def interface_language() -> str:
+    """The session's language: its choice, else the link's `lang`, else Dutch."""
+    import streamlit as st
+
+    from ui.app_text import LANGUAGE_NAMES
+
+    ss = st.session_state
+    if ss.get("ui_lang") not in LANGUAGE_NAMES:
+        wanted = ss.get("kept", {}).get("ui_lang") or st.query_params.get("lang")
+        ss.ui_lang = wanted if wanted in LANGUAGE_NAMES else "nl"
+    return ss.ui_lang

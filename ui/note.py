@@ -250,11 +250,6 @@ def entry(item: NoteItem, searcher, lang: str) -> Entry | None:
     return Entry(item.comment.strip(), text, citation_line(info, page_of(searcher, item), lang))
 
 
-def entries(items: Sequence[NoteItem], searcher, lang: str) -> list[Entry]:
-    """The items whose passage is still in the index, read from it, in note order."""
-    return [e for e in (entry(item, searcher, lang) for item in items) if e is not None]
-
-
 def made_line(lang: str, today: date | None = None) -> str:
     day = (today or date.today()).isoformat()
     return words(lang)["made"].format(date=citations.format_date(day, "day", lang))
@@ -293,16 +288,6 @@ def word(ready: Sequence[Entry], lang: str, today: date | None = None) -> bytes:
     from ui.note_docx import write_docx
 
     return write_docx(words(lang)["title"], made_line(lang, today), ready)
-
-
-def to_markdown(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> str:
-    """`markdown` of the items whose passage is still in the index."""
-    return markdown(entries(items, searcher, lang), lang, today)
-
-
-def to_docx(items: Sequence[NoteItem], searcher, lang: str, today: date | None = None) -> bytes:
-    """`word` of the items whose passage is still in the index."""
-    return word(entries(items, searcher, lang), lang, today)
 
 
 def file_name(lang: str, suffix: str, today: date | None = None) -> str:

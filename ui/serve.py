@@ -12,17 +12,14 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    from ui import searcher
+    from ui import shared_searcher
 
-    # app.py lists the pages with st.navigation. Until that first runs, Streamlit treats a folder
-    # named pages/ as the old automatic page list, so the first visitor of /Toezeggingen on a fresh
-    # server would get that page alone (no wide layout, no navigation). Say so from the start.
-    PagesManager.uses_pages_directory = False
-
-    threading.Thread(target=searcher.preload, name="bronwijzer-preload", daemon=True).start()
+    # No special page handling: app.py lists the pages with st.navigation, and they live in ui/pages/
+    # (a pages/ folder beside app.py would be Streamlit's automatic page list), so this server and a
+    # plain `streamlit run app.py` show the same navigation from the first visit on.
+    threading.Thread(target=shared_searcher.preload, name="bronwijzer-preload", daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     return cli.main()
 

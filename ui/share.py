@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from retrieval.records import Filters
-from retrieval.search.followup import MAX_HISTORY  # what a link carries: what a search looks at
+from retrieval.search.conversation import MAX_HISTORY  # what a link carries: what a search looks at
 
 LANGS = ("nl", "en")
 MAX_QUESTION_CHARS = 2000

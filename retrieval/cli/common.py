@@ -1,10 +1,11 @@
-"""Options shared by several subcommands."""
+"""Options shared by several subcommands, resolved once into `retrieval.config.Settings`."""
 
 from __future__ import annotations
 
 import argparse
 
-from retrieval.config import ENGINES, Settings
+from retrieval.config import Settings
+from retrieval.index import registry
 
 
 def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -> None:
@@ -16,22 +17,15 @@ def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -
         parser.add_argument(
             "--index", metavar="DIR", help="index folder (env BRONWIJZER_INDEX; default ./.bronwijzer/index)"
         )
+        engines = "; ".join(f"{e.name}, {e.help}" for e in registry.ENGINES.values())
         parser.add_argument(
-            "--engine", choices=ENGINES,
-            help="where the index lives (env BRONWIJZER_ENGINE; default local): local, an index folder; "
-            "milvus, a Milvus Lite file or a Milvus server (see --milvus-uri)",
+            "--engine", choices=registry.names(),
+            help=f"where the index lives (env BRONWIJZER_ENGINE; default {registry.DEFAULT}): {engines}",
         )
-        parser.add_argument(
-            "--milvus-uri", metavar="URI",
-            help="with --engine milvus: a Milvus Lite file (a path ending in .db) or http://host:19530 "
-            "(env BRONWIJZER_MILVUS_URI; default .bronwijzer/milvus.db); the token comes from env "
-            "BRONWIJZER_MILVUS_TOKEN",
-        )
-        parser.add_argument(
-            "--collection", metavar="NAME",
-            help="with --engine milvus: the collection "
-            "(env BRONWIJZER_MILVUS_COLLECTION; default bronwijzer)",
-        )
+        for option in registry.options():
+            if option.flag:
+                parser.add_argument(option.flag, dest=option.key, metavar=option.key.split("_")[-1].upper(),
+                                    help=option.help)
     parser.add_argument(
         "--model", metavar="NAME_OR_DIR",
         help="sentence-transformers model folder or name "
@@ -50,13 +44,6 @@ def add_settings_options(parser: argparse.ArgumentParser, corpus: bool = True) -
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    return Settings.resolve(
-        corpus=getattr(args, "corpus", None),
-        index=getattr(args, "index", None),
-        model=getattr(args, "model", None),
-        dtype=getattr(args, "dtype", None),
-        encoder=getattr(args, "encoder", None),
-        engine=getattr(args, "engine", None),
-        milvus_uri=getattr(args, "milvus_uri", None),
-        collection=getattr(args, "collection", None),
-    )
+    """The one place the CLI's arguments become Settings (environment and defaults fill the rest)."""
+    keys = ["corpus", "index", "model", "dtype", "encoder", "engine", *(o.key for o in registry.options())]
+    return Settings.resolve(**{k: getattr(args, k, None) for k in keys})

@@ -1,4 +1,4 @@
-"""`bronwijzer index`: build or update the index folder (progress on stderr)."""
+"""`bronwijzer index`: build or update the index (the indexing pipeline; progress on stderr)."""
 
 from __future__ import annotations
 
@@ -42,33 +42,42 @@ def describe(report) -> str:
             f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.1f} s")
 
 
-def open_searcher(args: argparse.Namespace, rebuild: bool = False, index: bool = False):
-    """Open the Searcher for CLI settings, updating the index with a progress bar on stderr. On
-    Milvus only `index` (the `bronwijzer index` command) writes; other commands read."""
+def open_searcher(args: argparse.Namespace):
+    """The Searcher for CLI settings, the index brought up to date first where the engine does that
+    for a searcher (the local folder), with a progress bar on stderr."""
     from retrieval.search.searcher import Searcher
 
-    settings = settings_from_args(args)
-    if settings.engine == "milvus" and getattr(args, "index", None):
-        use = "only lends its vectors to the Milvus build" if index or rebuild else "is ignored"
-        print(f"bronwijzer: note: --index {use} with --engine milvus (the index lives in Milvus)",
-              file=sys.stderr)
+    settings = _settings(args, writing=False)
     bar = ProgressBar()
     try:
-        searcher = Searcher.open(corpus=[str(c) for c in settings.corpus], index=settings.index,
-                                 model=settings.model, dtype=settings.dtype, encoder=settings.encoder,
-                                 update=True if index or rebuild else None, rebuild=rebuild, progress=bar,
-                                 engine=settings.engine, milvus_uri=settings.milvus_uri,
-                                 collection=settings.collection)
+        searcher = Searcher.open(settings, progress=bar)
     finally:
         bar.close()
-    message = describe(searcher.report)
+    _say(searcher.report, searcher.notices)
+    return searcher
+
+
+def _settings(args: argparse.Namespace, writing: bool):
+    """The settings, with a note when --index means something else for this engine."""
+    from retrieval.index import registry
+
+    settings = settings_from_args(args)
+    entry = registry.entry(settings.engine.name)
+    if not entry.index_folder and getattr(args, "index", None):
+        use = f"only lends its vectors to the {entry.name} build" if writing else "is ignored"
+        print(f"bronwijzer: note: --index {use} with --engine {entry.name} (the index lives in {entry.name})",
+              file=sys.stderr)
+    return settings
+
+
+def _say(report, notices) -> None:
+    message = describe(report)
     if message:
         print(f"bronwijzer: {message}", file=sys.stderr)
-    for skipped in getattr(searcher.report, "skipped", ()):
+    for skipped in getattr(report, "skipped", ()):
         print(f"bronwijzer: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
-    for notice in searcher.notices:
+    for notice in notices:
         print(f"bronwijzer: warning: {notice}", file=sys.stderr)
-    return searcher
 
 
 def register(subparsers) -> None:
@@ -83,9 +92,17 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    searcher = open_searcher(args, rebuild=args.rebuild, index=True)
-    if searcher.report is not None and searcher.report.action == "fresh":
-        m = searcher.manifest
+    from retrieval.indexing.indexer import Indexer
+
+    bar = ProgressBar()
+    try:
+        indexer = Indexer(_settings(args, writing=True), progress=bar)
+        report, index, notices = indexer.run(rebuild=args.rebuild)
+    finally:
+        bar.close()
+    _say(report, notices)
+    if report.action == "fresh":
+        m = index.manifest
         print(f"bronwijzer: index up to date: {m.get('documents')} documents, {m.get('chunks')} chunks "
-              f"({searcher.location})", file=sys.stderr)
+              f"({index.location})", file=sys.stderr)
     return 0

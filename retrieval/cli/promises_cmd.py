@@ -59,7 +59,8 @@ def _date(value: str | None, option: str, end: bool = False) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from retrieval.cli.index_cmd import open_searcher
-    from retrieval.promises.detect import RECORD_KEYS, as_record, select
+    from retrieval.promises.detect import select
+    from retrieval.records import RECORD_KEYS, as_record
 
     since, until = _date(args.since, "--since"), _date(args.until, "--until", end=True)
     as_of = Date.fromisoformat(_date(args.as_of, "--as-of") or Date.today().isoformat())
@@ -99,9 +100,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _follow_ups(searcher) -> dict:
     """The stored follow-ups; a warning line when they are not current (then there are none)."""
-    from retrieval.promises import followups
 
-    state, found = followups.read(searcher)
+    state, found = searcher.read_follow_ups()
     if state != "current":
         print(f"bronwijzer: warning: the follow-ups of promises are {state} for this index (found by "
               "`bronwijzer index`); every status is open or verlopen until then", file=sys.stderr)

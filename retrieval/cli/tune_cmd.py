@@ -43,7 +43,7 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from embeddings import cache
-    from retrieval.index.sync import corpus_files
+    from retrieval.ingest.files import corpus_files
     from retrieval.tuning.pairs import corpus_pairs, held_out_documents
     from retrieval.tuning.train import TuneSettings, save, train, tuned_name
 

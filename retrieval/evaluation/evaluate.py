@@ -23,7 +23,6 @@ from retrieval.evaluation.evalset import Question, is_relevant
 from retrieval.ids import span_id
 
 CUTOFFS = (1, 5, 10)
-METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 
 
 @dataclass(frozen=True)
@@ -223,21 +222,3 @@ def qrels(questions: Iterable[Question]) -> dict[str, dict[str, int]]:
             out[q.id] = {a.doc: 1 for a in q.answers}
     return out
 
-
-def passage_qrels(judged: Iterable[Judged]) -> dict[str, dict[str, int]]:
-    """Passage-level qrels for the retrieved passages, judged by the relevance rule: pairs with a
-    TREC run of the same passages (relevant ones get 1, retrieved irrelevant ones 0)."""
-    out: dict[str, dict[str, int]] = {}
-    for j in judged:
-        if not j.question.answerable:
-            continue
-        row = out.setdefault(j.question.id, {})
-        for p in j.results:
-            pid = passage_id(p.doc_id, p.start, p.end)
-            row[pid] = max(row.get(pid, 0), int(is_relevant(p.doc_id, p.text, j.question.answers)))
-    return out
-
-
-def qrels_lines(q: dict[str, dict[str, int]]) -> list[str]:
-    """TREC qrels text lines `qid 0 docid grade` for trec_eval."""
-    return [f"{qid} 0 {docid} {grade}" for qid, row in q.items() for docid, grade in row.items()]

@@ -8,9 +8,7 @@ records; a different explicit choice is refused until `bronwijzer index --rebuil
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from retrieval.errors import EncoderConflict, IndexBroken
+from retrieval.errors import EncoderConflict
 
 
 def record(embedder) -> dict:
@@ -39,32 +37,17 @@ def describe(meta: dict) -> str:
     return f"{encoder} {dtype}" if encoder else str(meta.get("model_id"))
 
 
-def for_index(folder: Path, embedder, rebuild: bool):
-    """The embedder to add passages to the index in `folder` with: the index's own encoder and
-    precision when the user left them on auto. Raises EncoderConflict for a different explicit one."""
-    if rebuild or not hasattr(embedder, "with_pair"):
-        return embedder
-    from retrieval.index.local import LocalIndex
-
-    try:
-        ix = LocalIndex(folder)
-    except IndexBroken:
-        return embedder
-    try:
-        meta = dict(ix.meta)
-    finally:
-        ix.close()
-    return for_meta(meta, embedder)
 
 
 def for_meta(meta: dict, embedder):
-    """The embedder to add passages to an index with this manifest (see for_index; any engine)."""
+    """The embedder to add passages to an index with this manifest: the index's own encoder and
+    precision when the user left them on auto. Raises EncoderConflict for a different explicit one."""
     if not hasattr(embedder, "with_pair"):
         return embedder
     from embeddings.encoders import Pair
 
     weights, encoder, dtype = recorded(meta)
-    if weights != embedder.weights_id or encoder is None:
+    if weights != embedder.weights_id or encoder is None or dtype is None:
         return embedder  # another model: the index is rebuilt anyway
     wanted_encoder, wanted_dtype = embedder.choice
     if wanted_encoder in ("auto", encoder) and wanted_dtype in ("auto", dtype):

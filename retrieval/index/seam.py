@@ -1,9 +1,12 @@
-"""The seam between search and storage: `ChunkIndex`, and the records that cross it.
+"""The seam between search and storage: protocols by job, and the records that cross them.
 
-The Searcher talks to a `ChunkIndex` and to nothing else, so a new engine is one new class that
-implements this protocol (see `retrieval.index.local.LocalIndex`, FAISS + bm25s + SQLite). Chunks
-are named by their chunk id (`retrieval.ids.span_id` of the chunk's own span), never by a row
-position: positions are an engine's private business.
+Search and the pages read through an `IndexReader` (ranking reads, document reads and stored
+results, composed, plus the reader's own life: `describe`, `latest`, `close`); indexing writes
+through an `IndexWriter`. Each engine (`retrieval.index.local`, `retrieval.index.milvus`)
+implements both in full, and its `Engine` (`retrieval.index.registry`) opens them, so a new engine
+is one new package plus one entry in the registry. Chunks are named by their chunk id
+(`retrieval.ids.span_id` of the chunk's own span), never by a row position: positions are an
+engine's private business.
 
 Scores that cross the seam: dense = cosine similarity of normalised vectors; lexical = raw BM25
 (Lucene variant over the engine's Dutch-stemmed tokens), with `lexical_bound` the highest total
@@ -13,14 +16,16 @@ order (document id, then start), so every engine gives the same order for the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from retrieval.promises.detect import Promise
-from retrieval.records import Chunk, Document, Metadata
+from retrieval.records import Chunk, Document, Metadata, Promise
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,7 +106,7 @@ class IndexedChunk:
 
     chunk: Chunk
     vec_key: str  # sha256 of the embedded text: the embedding cache's key
-    tokens: tuple[str, ...]  # retrieval.index.lexical.tokenize of the embedded text
+    tokens: tuple[str, ...]  # retrieval.index.local.lexical.tokenize of the embedded text
     promise: bool = False
 
     @property
@@ -111,11 +116,42 @@ class IndexedChunk:
         return span_id(self.chunk.doc_id, self.chunk.start, self.chunk.end)
 
 
-class ChunkIndex(Protocol):
-    """What the Searcher needs of an engine. Reads see one consistent snapshot of the index."""
+def unknown_term_bound(chunks: int) -> float:
+    """The best an unknown query term could score: like a term found in one chunk of `chunks`
+    (its idf; the term-frequency part of Lucene's BM25 stays below 1). Every engine's bound uses it."""
+    n = max(int(chunks), 1)
+    return float(math.log(1 + (n - 1 + 0.5) / 1.5))
 
-    @property
-    def dimension(self) -> int: ...
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What bringing an index up to date did (any engine)."""
+
+    action: str  # "fresh" (nothing to do) | "updated" | "rebuilt"
+    reason: str = ""
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0  # chunk texts sent to the model
+    reused: int = 0  # chunks whose vector was already stored or reused
+    skipped: tuple = ()  # loading.Skipped records
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class IndexDescription:
+    """What a reader shows: where the index lives (for messages) and what built it (the manifest:
+    model, settings, counts, code keys, generation)."""
+
+    location: str
+    manifest: dict
+
+
+Progress = Callable[[str, int, int], None] | None
+VectorLookup = Callable[[list[str]], dict[str, np.ndarray]]
+
+
+class RankingReader(Protocol):
+    """Candidates and their scores (see the module's docstring for the score ranges)."""
 
     def dense_top(self, qvec: np.ndarray, k: int, filters: IndexFilter | None = None
                   ) -> list[tuple[str, float]]:
@@ -136,7 +172,11 @@ class ChunkIndex(Protocol):
 
     def lexical_bound(self, tokens: Sequence[str]) -> float:
         """The highest BM25 the query could reach: each known term at its best, unknown ones as
-        a term found in one chunk."""
+        a term found in one chunk (`unknown_term_bound`)."""
+
+
+class DocumentReader(Protocol):
+    """Chunks, documents and their texts."""
 
     def chunks(self, ids: Sequence[str]) -> list[ChunkInfo]:
         """The chunks with these ids, in this order (KeyError for an unknown id)."""
@@ -154,33 +194,46 @@ class ChunkIndex(Protocol):
         """document_text(doc_id)[start:end] for each (doc_id, start, end), without reading whole texts
         (one request for all of a response's passages on an engine across a network)."""
 
-    def full_documents(self) -> list[Document]:
-        """Every document with its text, in doc id order (for features that read whole texts)."""
+
+class StoredReader(Protocol):
+    """What indexing stored beside the chunks: promises, their follow-ups, the vocabulary."""
 
     def promises(self) -> list[Promise]:
         """Every promise and request in the index, by document then position (`overdue` unset)."""
+
+    def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
+        """(stamp, {promise id: follow-up records}) as last written (retrieval.promises.followups)."""
 
     def term_neighbours(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         """For each vector (a normalised word embedding), the k corpus terms (stems of
         retrieval.text.terms.vocabulary) whose surface form's vector is nearest, as (stem, cosine),
         best first; [] for each when the index has no vocabulary."""
 
-    def document_terms(self) -> Iterable[dict]:
-        """Every document's stored `IndexedDocument.terms` (writers read them to rebuild the
-        vocabulary; inside a write, as written so far)."""
 
-    def stored_terms(self) -> dict[str, str]:
-        """The vocabulary as stored: stem -> surface form."""
+class IndexReader(RankingReader, DocumentReader, StoredReader, Protocol):
+    """Everything search and the pages read. Reads see one consistent snapshot of the index."""
 
-    def set_terms(self, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
-        """Replace the vocabulary; `vectors` maps term_key(surface) to its vector for every term
-        not stored yet."""
+    def describe(self) -> IndexDescription:
+        """Where the index lives and what built it."""
 
-    def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
-        """(stamp, {promise id: follow-up records}) as last written (retrieval.promises.followups)."""
+    def latest(self) -> IndexReader:
+        """This reader when it shows the newest committed state, else a new one that does (this one
+        stays usable until it is dropped)."""
 
-    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
-        """Replace every promise's follow-ups, with the stamp of what they were computed from."""
+    def close(self) -> None: ...
+
+
+class IndexWriter(Protocol):
+    """What indexing writes (retrieval.indexing.sync). Only the process that indexes asks for one."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group writes: committed together where the engine can (Milvus: per document, see its writer)."""
+
+    def corpus_state(self) -> tuple[dict, dict[str, dict], dict[str, tuple[str, str]]]:
+        """(manifest, corpus files, {doc_id: (chunk_key, promise_key)}) as last written."""
+
+    def stored_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vectors among these text keys (those written by this run included)."""
 
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
                          vectors: dict[str, np.ndarray]) -> None:
@@ -190,8 +243,41 @@ class ChunkIndex(Protocol):
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """Remove these documents and their chunks."""
 
-    def latest(self) -> ChunkIndex:
-        """This index when it shows the newest committed state, else a new one that does (this one
-        stays usable until it is dropped)."""
+    def document_terms(self) -> Iterable[dict]:
+        """Every document's stored `IndexedDocument.terms`, as written so far (to rebuild the vocabulary)."""
+
+    def stored_terms(self) -> dict[str, str]:
+        """The vocabulary as stored: stem -> surface form."""
+
+    def set_terms(self, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
+        """Replace the vocabulary; `vectors` maps term_key(surface) to its vector for every term
+        not stored yet."""
+
+    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
+        """Replace every promise's follow-ups, with the stamp of what they were computed from."""
+
+    def set_state(self, files: dict[str, dict], state: dict, new_generation: bool = True) -> None:
+        """Record the corpus files and manifest values with the counts; `new_generation` when the
+        documents changed (readers refresh to it)."""
+
+    def finish(self) -> None:
+        """After the run is committed: tidy up for readers (caches, old rows)."""
 
     def close(self) -> None: ...
+
+
+# write(writer, embedder, reuse, partials) -> {"written", "embedded", "skipped"}: retrieval.indexing.sync
+Write = Callable[[IndexWriter, object, VectorLookup | None, Path], dict]
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """What one indexing run asks of an engine: bring the index up to date with the corpus (or
+    rebuild it), writing through `write`, which the indexing pipeline provides."""
+
+    folders: tuple[Path, ...]
+    chunking: object  # retrieval.text.chunking.ChunkSettings
+    write: Write
+    rebuild: bool = False
+    progress: Progress = None
+

@@ -35,10 +35,6 @@ def is_sidecar(path: Path, folder: Path) -> bool:
     return path.parent == folder and path.name in (CSV_NAME, TSV_NAME)
 
 
-def sidecar_paths(folder: Path) -> list[Path]:
-    return [folder / name for name in (CSV_NAME, TSV_NAME) if (folder / name).is_file()]
-
-
 def _precision(value: str) -> str:
     return {1: "year", 2: "month", 3: "day"}[len(value.split("-"))]
 

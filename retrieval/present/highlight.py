@@ -107,9 +107,9 @@ def needs_vectors(text: str, question: str, min_words: int = 1) -> bool:
 def highlight_passages(texts: Sequence[str], question: str, limit: int = 2) -> list[list[Span]]:
     """best_sentences for several passages at once, without a model call. A passage that shares no
     word with the question (typically an English question over Dutch text) is matched on the
-    question's words in Dutch as well (retrieval.search.glossary); bench/highlights.py measures this
+    question's words in Dutch as well (retrieval.text.glossary); bench/highlights.py measures this
     against matching sentence vectors."""
-    from retrieval.search import glossary
+    from retrieval.text import glossary
 
     dutch = " ".join(glossary.translate(question))
     widened = f"{question} {dutch}" if dutch else question

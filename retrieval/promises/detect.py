@@ -18,38 +18,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date as Date
 
 from retrieval.promises import deadlines
-from retrieval.promises.classify import OTHER, actor_of, classify, rules_for
-from retrieval.records import Document, parse_iso_date
+from retrieval.promises.classify import actor_of, classify, rules_for
+from retrieval.records import Document, Promise, parse_iso_date
 from retrieval.text.sentences import LEAD, sentence_spans
 from retrieval.text.spans import Span, merge
 from retrieval.text.structure import Heading, analyse
 
 KINDS = ("promise", "request")
-
-
-@dataclass(frozen=True)
-class Promise:
-    """One promise or request: `text == document.text[start:end]`, with who, when and by when."""
-
-    kind: str  # "promise" | "request"
-    text: str
-    doc_id: str
-    start: int
-    end: int
-    actor: str  # who speaks: signatory with role and ministry, or the body/organisation
-    date: str | None  # the document's date (ISO): when the promise was made
-    heading: str  # heading path joined with " > "
-    deadline_phrase: str | None
-    deadline: str | None  # ISO, resolved by the rules in retrieval.promises.deadlines
-    overdue: bool  # deadline resolved and before the as-of date
-    source: str  # URL when known, else the file path
-    actor_type: str = OTHER  # "kabinet" | "overheidsorgaan" | "overig": filter to the cabinet
-    deadline_note: str | None = None  # why a stated deadline could not be resolved
-    title: str | None = None
 
 
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\f")
@@ -80,8 +59,6 @@ def sentences(doc: Document) -> tuple[list[Span], list[Heading]]:
             if y - x >= 12 and any(c.isalpha() for c in text[x:y]):
                 out.append((x, y))
     return out, list(structure.headings)
-
-
 
 
 def _question_spans(text: str, headings: Sequence[Heading]) -> list[Span]:
@@ -146,11 +123,6 @@ def promises_in(doc: Document, as_of: Date | None = None) -> list[Promise]:
     return out
 
 
-def find_promises(documents: Iterable[Document], as_of: Date | None = None) -> list[Promise]:
-    """Every promise and request in `documents`, by document then position."""
-    return [p for doc in documents for p in promises_in(doc, as_of)]
-
-
 def overdue_on(promises: Iterable[Promise], as_of: Date) -> list[Promise]:
     """The same promises with `overdue` judged on another day (detection need not run again)."""
     return [replace(p, overdue=deadlines.is_overdue(p.deadline, as_of)) for p in promises]
@@ -175,33 +147,3 @@ def select(promises: Sequence[Promise], *, kind: str = "all", since: str | None 
             continue
         out.append(p)
     return out
-
-
-# --- for search and chat -----------------------------------------------------------------------
-_PROMISE_QUESTION = re.compile(
-    r"\btoe(?:gezegd|zeggen|zegging(?:en)?|zegt|zeg)\b|\bzegde\b.*\btoe\b|\bbelo(?:ofd|ofde|ven|fte|ften)\b|"
-    r"\b(?:aangekondigd|voornemens|van\s+plan)\b|\bwat\s+gaat\s+(?:de|het)\s+\S+\s+doen\b|"
-    r"\bpromis(?:e|ed|es)\b|\bpledg(?:e|ed|es)\b|\bcommit(?:ted|ment|ments|s)?\b|\bundert(?:ook|aking)\b|"
-    r"\bwhat\s+will\s+the\s+\S+\s+do\b|\bintend(?:s|ed)?\s+to\b", re.IGNORECASE)
-
-
-def is_promise_question(question: str) -> bool:
-    """True when a question asks what was promised ("Wat heeft de staatssecretaris toegezegd over …?")."""
-    return bool(_PROMISE_QUESTION.search(question or ""))
-
-
-def promise_overlap(doc_id: str, start: int, end: int, promises: Iterable[Promise],
-                    kind: str = "promise") -> bool:
-    """True when the passage doc_id[start:end] overlaps a promise: search can favour such passages."""
-    return any(p.doc_id == doc_id and p.start < end and start < p.end and (kind == "all" or p.kind == kind)
-               for p in promises)
-
-
-# The JSON/CSV form: the agreed keys first, then the additions.
-RECORD_KEYS = ("kind", "text", "doc_id", "start", "end", "actor", "date", "heading", "deadline_phrase",
-               "deadline", "overdue", "source", "actor_type", "deadline_note", "title")
-
-
-def as_record(p: Promise) -> dict:
-    return {k: getattr(p, k) for k in RECORD_KEYS}
-

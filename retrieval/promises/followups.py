@@ -8,11 +8,12 @@ A follow-up of a promise (or request) is a passage that
   search's language), so it reads as at least a "possible match" in the chat.
 At most MAX_FOLLOW_UPS per promise, best first.
 
-They are computed when the index is written (`ensure`, called by `Searcher.open` whenever it updated
-the index: `bronwijzer index`, or the app's own update) and stored with it in both engines, keyed by
-the promise's span id. The stamp says what they were computed from (the documents' chunk keys, the
-promises, the ranking constants, this code and the model), so an unchanged index is not searched
-again. The tracker page and `bronwijzer promises --follow-ups` only read them.
+They are computed when the index is written (`ensure`, the last stage of the indexing pipeline,
+`retrieval.indexing.indexer`: `bronwijzer index`, or the app's own update) and stored with it in
+both engines through the engine's writer, keyed by the promise's span id. The stamp says what
+they were computed from (the documents' chunk keys, the promises, the ranking constants, this code
+and the model), so an unchanged index is not searched again. The tracker page and `bronwijzer
+promises --follow-ups` only read them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date as Date
 from datetime import timedelta
@@ -32,6 +33,17 @@ from retrieval.records import Filters, parse_iso_date
 MAX_FOLLOW_UPS = 5
 SEARCH_DEPTH = 20  # passages searched per promise, before same-document and date checks
 STATUSES = ("opgevolgd", "verlopen", "open")  # precedence, highest first
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What finding follow-ups reads: a search function (`Searcher.search`'s signature), the
+    documents, the index's manifest and the ranking configuration (both part of the stamp)."""
+
+    search: Callable[..., object]
+    documents: dict
+    manifest: dict
+    config: object
 
 
 @dataclass(frozen=True)
@@ -81,11 +93,11 @@ def later_than(doc, after: Date) -> bool:
     return parse_iso_date(doc.date) > after
 
 
-def find(searcher, promise) -> tuple[FollowUpRef, ...]:
+def find(sources: Sources, promise) -> tuple[FollowUpRef, ...]:
     """The follow-ups of one promise (see the module's docstring)."""
     from retrieval.present.citations import relevance
 
-    docs = searcher.documents
+    docs = sources.documents
     query = query_of(promise)
     if not promise.date or not query or promise.doc_id not in docs:
         return ()
@@ -95,7 +107,7 @@ def find(searcher, promise) -> tuple[FollowUpRef, ...]:
     after = parse_iso_date(period[1])  # a promise dated to a month or year: after its end
     since = (after + timedelta(days=1)).isoformat()
     later = Filters(since=since, include_undated=False)
-    resp = searcher.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
+    resp = sources.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
     out = []
     for p in resp.results:
         if p.score < resp.threshold or p.doc_id == promise.doc_id or not later_than(docs[p.doc_id], after):
@@ -107,25 +119,24 @@ def find(searcher, promise) -> tuple[FollowUpRef, ...]:
     return tuple(out)
 
 
-def stamp(searcher, promises: Sequence) -> str:
+def stamp(manifest: dict, config, promises: Sequence) -> str:
     """What follow-ups computed now would be made from (see the module's docstring)."""
-    from retrieval.index.sync import code_key
+    from retrieval.fingerprint import code_key
 
     digest = hashlib.sha256()
-    manifest = searcher.manifest
-    for part in (manifest.get("vocabulary"), manifest.get("model_id"), repr(searcher.config),
+    for part in (manifest.get("vocabulary"), manifest.get("model_id"), repr(config),
                  code_key(__name__),
                  json.dumps([[promise_id(p), p.date, p.text, p.deadline_phrase] for p in promises])):
         digest.update(str(part).encode("utf-8") + b"\x00")
     return digest.hexdigest()
 
 
-def ensure(searcher, progress=None) -> int | None:
-    """Compute and store the follow-ups of every promise unless the stored ones are current;
-    returns the number of promises searched, or None when nothing had to be done."""
-    promises = searcher.index.promises()
-    current = stamp(searcher, promises)
-    stored_stamp, _ = searcher.index.stored_follow_ups()
+def ensure(sources: Sources, promises: Sequence, stored_stamp: str | None, writer, progress=None
+           ) -> int | None:
+    """Compute the follow-ups of every promise and store them through `writer` (an IndexWriter)
+    unless the stored ones (`stored_stamp`) are current; returns the number of promises searched,
+    or None when nothing had to be done."""
+    current = stamp(sources.manifest, sources.config, promises)
     if stored_stamp == current:
         return None
     found = {}
@@ -133,29 +144,29 @@ def ensure(searcher, progress=None) -> int | None:
     for i, p in enumerate(promises):
         if report:
             report("Finding follow-ups of promises", i, len(promises))
-        refs = find(searcher, p)
+        refs = find(sources, p)
         if refs:
             found[promise_id(p)] = [asdict(r) for r in refs]
     if report:
         report("Finding follow-ups of promises", len(promises), len(promises))
-    searcher.index.set_follow_ups(current, found)
+    writer.set_follow_ups(current, found)
     return len(promises)
 
 
-def read(searcher) -> tuple[str, dict[str, tuple[FollowUp, ...]]]:
-    """(state, follow-ups by promise id, with their text read from the index). The state is
-    "current", or "missing" (never computed for this index) or "stale" (the documents, promises or
-    rules changed since: an index run is finding them again, or was interrupted); then there are
-    none, as stored offsets may no longer fit the documents' texts."""
-    stored_stamp, stored = searcher.index.stored_follow_ups()
+def read(index, manifest: dict, config) -> tuple[str, dict[str, tuple[FollowUp, ...]]]:
+    """(state, follow-ups by promise id, with their text read from `index`, an IndexReader). The
+    state is "current", or "missing" (never computed for this index) or "stale" (the documents,
+    promises or rules changed since: an index run is finding them again, or was interrupted); then
+    there are none, as stored offsets may no longer fit the documents' texts."""
+    stored_stamp, stored = index.stored_follow_ups()
     if stored_stamp is None:
         return "missing", {}
-    if stored_stamp != stamp(searcher, searcher.index.promises()):
+    if stored_stamp != stamp(manifest, config, index.promises()):
         return "stale", {}
-    docs = searcher.documents
+    docs = index.documents()
     refs = [(pid, FollowUpRef(**r)) for pid, rows in stored.items() for r in rows
             if r.get("doc_id") in docs]
-    texts = searcher.index.text_slices([(r.doc_id, r.start, r.end) for _, r in refs]) if refs else []
+    texts = index.text_slices([(r.doc_id, r.start, r.end) for _, r in refs]) if refs else []
     out: dict[str, list[FollowUp]] = {}
     for (pid, r), text in zip(refs, texts, strict=True):
         d = docs[r.doc_id]

@@ -6,6 +6,7 @@ once; `Searcher.search` calls them too, for every other caller.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from retrieval.errors import QueryError
@@ -70,3 +71,16 @@ def index_filter(documents: dict, doc_types: list[str], filters: Filters, warnin
         since=since.isoformat() if since else None, until=until.isoformat() if until else None,
         include_undated=filters.include_undated,
     )
+
+
+# --- what kind of question -----------------------------------------------------------------------
+_PROMISE_QUESTION = re.compile(
+    r"\btoe(?:gezegd|zeggen|zegging(?:en)?|zegt|zeg)\b|\bzegde\b.*\btoe\b|\bbelo(?:ofd|ofde|ven|fte|ften)\b|"
+    r"\b(?:aangekondigd|voornemens|van\s+plan)\b|\bwat\s+gaat\s+(?:de|het)\s+\S+\s+doen\b|"
+    r"\bpromis(?:e|ed|es)\b|\bpledg(?:e|ed|es)\b|\bcommit(?:ted|ment|ments|s)?\b|\bundert(?:ook|aking)\b|"
+    r"\bwhat\s+will\s+the\s+\S+\s+do\b|\bintend(?:s|ed)?\s+to\b", re.IGNORECASE)
+
+
+def is_promise_question(question: str) -> bool:
+    """True when a question asks what was promised ("Wat heeft de staatssecretaris toegezegd over …?")."""
+    return bool(_PROMISE_QUESTION.search(question or ""))

@@ -4,7 +4,7 @@ Score ranges: dense = cosine similarity of normalised vectors, in [-1, 1] (e5: a
 lexical = BM25 / the query's attainable BM25 (sum over query terms of each term's best score in
 the corpus), in [0, 1]; hybrid = w * dense' + (1 - w) * lexical', times the priors, in [0, 1],
 where dense' = cosine mapped linearly from `dense_range` onto [0, 1] and clipped, and lexical' =
-lexical over the best lexical score among the candidates (`lexical_norm` "max").
+lexical over the best lexical score among the candidates (the Searcher's `_lexical_side`).
 
 Calibrations belong to a model's weights (the cosine range and thresholds of e5-small mean nothing
 for another model), so they are keyed by the base model name, whatever encoder or precision runs
@@ -27,10 +27,6 @@ class RankingConfig:
     dense_range: tuple[float, float] = (0.0, 1.0)  # cosine -> [0, 1] for fusion
     dense_weight_nl: float = 0.5  # per question language
     dense_weight_en: float = 0.5
-    # "max": lexical' = lexical / the best candidate's, so BM25 keeps its weight however large the
-    # corpus (over the attainable score, a 25,000-chunk corpus pushed every lexical score down).
-    lexical_norm: str = "max"  # "max" | "attainable"
-    english_glossary: bool = True  # translate the field's English vocabulary (search/glossary.py)
     # English words matched to the corpus's Dutch terms (search/expansion.py): their BM25 share of
     # the lexical side (0: off), how many terms per word, and the cosine a term needs.
     expansion_weight: float = 0.0

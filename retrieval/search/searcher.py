@@ -1,7 +1,7 @@
 """Searcher: open the index once, then answer questions with verbatim passages.
 
 The Searcher holds query analysis, fusion, priors, number matching, selection and abstention; it
-reaches the index only through `retrieval.index.seam.ChunkIndex`.
+reaches the index only through `retrieval.index.seam.IndexReader`.
 
 Score ranges (higher is better): `dense` = cosine similarity in [-1, 1]; `lexical` = share of the
 query's attainable BM25 weight in [0, 1]; `hybrid` = convex combination in [0, 1] (see fusion.py).
@@ -16,30 +16,38 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from retrieval.errors import IndexChanged, QueryError
-from retrieval.index.build import Progress, UpdateReport
-from retrieval.index.seam import ChunkIndex, ChunkInfo, DocInfo, IndexFilter
-from retrieval.promises import detect as promises
+from retrieval.index.seam import ChunkInfo, DocInfo, IndexFilter, IndexReader, Progress, UpdateReport
 from retrieval.records import Filters, Metadata, Passage, SearchResponse
-from retrieval.search import docnumbers, followup, fusion, glossary
+from retrieval.search import conversation, docnumbers, fusion
 from retrieval.search.expansion import WordVectors, expansions
-from retrieval.search.query import MODES, check_k, check_mode, check_question, index_filter
+from retrieval.search.query import (
+    MODES,
+    check_k,
+    check_mode,
+    check_question,
+    index_filter,
+    is_promise_question,
+)
 from retrieval.search.ranking import RankingConfig, config_for
 from retrieval.search.view import Query, View, truncate
-from retrieval.text import language
+from retrieval.text import glossary, language
 from retrieval.text.tokens import tokenize
+
+if TYPE_CHECKING:
+    from retrieval.config import Settings
 
 
 class Searcher:
-    """Query analysis, fusion, priors, number matching, selection and abstention over a `ChunkIndex`."""
+    """Query analysis, fusion, priors, number matching, selection and abstention over an `IndexReader`."""
 
     modes = MODES
 
-    def __init__(self, index: ChunkIndex, embedder, report: UpdateReport | None = None,
+    def __init__(self, index: IndexReader, embedder, report: UpdateReport | None = None,
                  config: RankingConfig | None = None) -> None:
         self._view = View.of(index)
         self.embedder = embedder
@@ -67,74 +75,51 @@ class Searcher:
         return self._view.doc_types
 
     @property
-    def _index(self) -> ChunkIndex:
+    def _index(self) -> IndexReader:
         return self._view.index
 
     @classmethod
-    def open(cls, corpus: Sequence[str | Path] | None = None, index: str | Path | None = None,
-             model: str | None = None, dtype: str | None = None, embedder=None, update: bool | None = None,
-             progress: Progress = None, rebuild: bool = False, chunk_settings=None,
-             config: RankingConfig | None = None, encoder: str | None = None, engine: str | None = None,
-             milvus_uri: str | None = None, collection: str | None = None) -> Searcher:
-        """Open the index once. `engine` "local" (default; env BRONWIJZER_ENGINE) builds or updates
-        the index folder first unless `update=False`; "milvus" opens the collection at `milvus_uri` as
-        the indexer left it, and only indexes when `update=True` (`bronwijzer index` does). `encoder`
-        and `dtype` choose how passages are embedded (embeddings.encoders); an up-to-date index loads
-        no passage encoder."""
-        from retrieval.config import Settings
-        from retrieval.search.opening import open_engine
-        from retrieval.text.chunking import ChunkSettings
+    def open(cls, settings: Settings | None = None, *, embedder=None, update: bool | None = None,
+             progress: Progress = None) -> Searcher:
+        """Open the index the settings name (default: `Settings.resolve()`, the environment's) once.
 
-        if isinstance(corpus, str | Path):
-            corpus = [corpus]
-        folders = [str(c) for c in corpus] if corpus else None
-        settings = Settings.resolve(folders, index, model, dtype, encoder, engine, milvus_uri, collection)
-        loaded, report, embedder = open_engine(settings, embedder, chunk_settings or ChunkSettings(), update,
-                                               rebuild, progress)
-        searcher = cls(loaded, embedder, report, config)
-        if update or rebuild or (settings.engine == "local" and update is not False):
-            searcher._ensure_follow_ups(progress)
-        return searcher
+        `update` None follows the engine: the local engine brings its folder up to date first (the
+        indexing pipeline, `retrieval.indexing.Indexer`), Milvus opens the collection as its indexer
+        left it. True indexes on any engine, False never does. An up-to-date index loads no passage
+        encoder."""
+        from retrieval.config import Settings, embedder_for
+        from retrieval.index import registry
 
-    def _ensure_follow_ups(self, progress: Progress = None) -> None:
-        """Whoever writes the index also finds its promises' follow-ups (retrieval.promises.followups);
-        an index this process may not write keeps the ones stored, with a notice."""
-        import sqlite3
+        settings = settings or Settings.resolve()
+        engine = registry.engine(settings.engine.name)
+        if update if update is not None else engine.searcher_writes:
+            from retrieval.indexing.indexer import Indexer
 
-        from retrieval.errors import EngineError
-        from retrieval.promises import followups
-
-        try:
-            followups.ensure(self, progress)
-        except (sqlite3.Error, OSError, EngineError) as exc:
-            self.notices.append(f"the follow-ups of promises could not be stored: {exc}")
+            done = Indexer(settings, embedder=embedder, progress=progress).open()
+            searcher = cls(done.reader, done.embedder, done.report, settings.ranking)
+            searcher.notices.extend(n for n in done.notices if n not in searcher.notices)
+            return searcher
+        engine.check(settings)  # an unusable URI fails before the model loads
+        embedder = embedder or embedder_for(settings)
+        return cls(engine.open_reader(settings, embedder), embedder, None, settings.ranking)
 
     @property
-    def index(self) -> ChunkIndex:
+    def index(self) -> IndexReader:
         return self._index
-
-    @property
-    def folder(self) -> Path:
-        return self._index.folder
 
     @property
     def location(self) -> str:
         """Where the index lives, for messages: its folder, or the Milvus collection and URI."""
-        where = getattr(self._index, "where", None)
-        return where.describe() if where is not None else str(self._index.folder)
+        return self._index.describe().location
 
     @property
     def manifest(self) -> dict:
         """What built the index (model, settings, counts, generation), for information."""
-        return dict(self._index.meta)
+        return self._index.describe().manifest
 
     def document_text(self, doc_id: str) -> str:
         """The full text of a document; every passage is document_text(doc_id)[start:end]."""
         return self._index.document_text(doc_id)
-
-    def iter_documents(self):
-        """All documents as records.Document (full texts), in doc id order."""
-        return iter(self._index.full_documents())
 
     def promises(self, as_of: date | None = None) -> list:
         """Every promise and request in the index (retrieval.promises), `overdue` judged on `as_of`
@@ -143,19 +128,20 @@ class Searcher:
 
         return overdue_on(self._index.promises(), as_of or date.today())
 
-    def follow_ups(self) -> dict:
-        """Each promise's follow-ups, by `retrieval.promises.followups.promise_id`: later passages
-        found when the index was written, with their text read from the index. Empty while they
-        are not current (`follow_ups_state`)."""
+    def read_follow_ups(self) -> tuple[str, dict]:
+        """(state, each promise's follow-ups by `retrieval.promises.followups.promise_id`): later
+        passages found when the index was written, with their text read from the index. The state
+        is "current", "missing" (never found for this index) or "stale" (being found again); only
+        current ones are given."""
         from retrieval.promises import followups
 
-        return followups.read(self)[1]
+        return followups.read(self._index, self.manifest, self.config)
+
+    def follow_ups(self) -> dict:
+        return self.read_follow_ups()[1]
 
     def follow_ups_state(self) -> str:
-        """"current", "missing" (never found for this index) or "stale" (being found again)."""
-        from retrieval.promises import followups
-
-        return followups.read(self)[0]
+        return self.read_follow_ups()[0]
 
     def refresh(self) -> bool:
         """See the index's newest state (after `bronwijzer index` ran elsewhere); True when it changed.
@@ -180,16 +166,16 @@ class Searcher:
     ) -> SearchResponse:
         """The k best passages for the question; raises QueryError for an unusable question or option.
         `history` is the conversation's earlier questions, oldest first: a follow-up ("En hoeveel
-        geld is daarvoor beschikbaar?") is searched together with them (retrieval.search.followup),
+        geld is daarvoor beschikbaar?") is searched together with them (retrieval.search.conversation),
         and the response's `searched_as` says what was searched.
         When the index moved under the search (a rebuild dropped what it read), it is asked again
         once, on the newest state."""
         question = check_question(question)
         try:
-            earlier = followup.check_history(history)
+            earlier = conversation.check_history(history)
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-        text = followup.searched_as(question, earlier)
+        text = conversation.searched_as(question, earlier)
         try:
             response = self._search(text, k, mode, filters)
         except IndexChanged:
@@ -198,7 +184,6 @@ class Searcher:
         return dataclasses.replace(response, question=question, searched_as=text)
 
     def _search(self, question: str, k: int, mode: str, filters: Filters | None) -> SearchResponse:
-        question = check_question(question)
         check_k(k)
         check_mode(mode)
         filters = filters or Filters()
@@ -216,8 +201,8 @@ class Searcher:
                 warnings.append("the question is longer than the model can read; only its beginning was used")
             qvec = self.embedder.embed_queries([text])[0]
         lang = language.detect(question)
-        q = Query(qvec, self._tokens(ix, question, mode, lang, cfg), lang,
-                   promises.is_promise_question(question), cfg)
+        q = Query(qvec, self._tokens(ix, question, mode, lang), lang,
+                   is_promise_question(question), cfg)
         if mode == "hybrid" and lang == "en" and cfg.expansion_weight > 0:
             q.expanded = expansions(ix, self._words, question, cfg.expansion_neighbours,
                                     cfg.expansion_min_cosine, set(q.tokens))
@@ -250,26 +235,29 @@ class Searcher:
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
                               searched_as=question)
 
-    @staticmethod
-    def _tokens(ix: ChunkIndex, question: str, mode: str, lang: str, cfg: RankingConfig) -> list[str]:
-        """The question's lexical terms. English: names, numbers and acronyms, plus the field's
-        vocabulary translated to Dutch (retrieval.search.glossary); other English words would be noise."""
+    def _tokens(self, ix: IndexReader, question: str, mode: str, lang: str) -> list[str]:
+        """The question's lexical terms (for an English question in hybrid mode, `_english_words`)."""
         if mode == "hybrid" and lang == "en":
-            words = language.salient_words(question)
-            if cfg.english_glossary:
-                words += glossary.translate(question)
-            return ix.known_tokens(tokenize(" ".join(words)))
+            return ix.known_tokens(tokenize(" ".join(self._english_words(question))))
         return tokenize(question)
 
-    def _hybrid(self, ix: ChunkIndex, q: Query, chunks: Sequence[ChunkInfo]) -> np.ndarray:
+    def _english_words(self, question: str) -> list[str]:
+        """An English question's lexical words: names, numbers and acronyms, plus the field's
+        vocabulary translated to Dutch (retrieval.text.glossary); other English words would be noise."""
+        return language.salient_words(question) + glossary.translate(question)
+
+    def _lexical_side(self, lexical: np.ndarray) -> np.ndarray:
+        """Lexical shares over the best candidate's, so BM25 keeps its weight however large the
+        corpus (over the attainable score alone, a 25,000-chunk corpus pushed every one down)."""
+        return lexical / lexical.max() if len(lexical) and lexical.max() > 0 else lexical
+
+    def _hybrid(self, ix: IndexReader, q: Query, chunks: Sequence[ChunkInfo]) -> np.ndarray:
         ids = [c.chunk_id for c in chunks]
         cfg = q.config
         low, high = cfg.dense_range
         dense = fusion.dense_normalised(ix.dense_scores(q.qvec, ids), low, high)
         raw = ix.lexical_scores(q.tokens, ids) if q.tokens else np.zeros(len(ids), np.float32)
-        lexical = fusion.lexical_normalised(raw, q.bound)
-        if cfg.lexical_norm == "max" and len(ids) and lexical.max() > 0:
-            lexical = lexical / lexical.max()
+        lexical = self._lexical_side(fusion.lexical_normalised(raw, q.bound))
         expanded = ix.lexical_scores(q.expanded, ids) if q.expanded else np.zeros(0, np.float32)
         lexical = fusion.with_expansion(lexical, expanded, cfg.expansion_weight)  # unchanged if none match
         # Without usable query terms the lexical side is silent, not a zero that drags scores down.
@@ -285,7 +273,7 @@ class Searcher:
             docs = [d for d in docs if flt.admits(v.documents[d])]
         return docs
 
-    def _number_first(self, ix: ChunkIndex, docs: list[str], question: str, candidates: list, mode: str,
+    def _number_first(self, ix: IndexReader, docs: list[str], question: str, candidates: list, mode: str,
                       q: Query) -> list:
         """Put one passage of each document asked for by number on top: its start when the
         question is only the number, else its best passage for the rest of the question."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.index.seam import ChunkIndex, DocInfo
+from retrieval.index.seam import DocInfo, IndexReader
 from retrieval.search import docnumbers
 from retrieval.search.ranking import RankingConfig
 
@@ -16,13 +16,13 @@ from retrieval.search.ranking import RankingConfig
 class View:
     """One snapshot of the index with what the Searcher derives from its documents."""
 
-    index: ChunkIndex
+    index: IndexReader
     documents: dict[str, DocInfo]
     doc_types: list[str]
     numbers: dict[str, list[str]]  # document number key -> doc ids (docnumbers.number_keys)
 
     @classmethod
-    def of(cls, index: ChunkIndex) -> View:
+    def of(cls, index: IndexReader) -> View:
         documents = dict(index.documents())
         numbers: dict[str, list[str]] = {}
         for d in documents.values():

@@ -30,7 +30,6 @@ TAIL_LINES = 2  # ... and at the bottom
 MAX_HEADER_CHARS = 100  # a running header is a short line
 
 
-_LINE = re.compile(r"[^\n\f]*")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(\d{1,4}|[ivxlcdm]{1,7})[-–—\s]*$", re.IGNORECASE)  # used with match()
 _PAGE_OF = re.compile(r"^[ \t]*(?:(?:pagina|page|blz\.?)[ \t]*\d{1,4}(?:[ \t]*(?:van|of|/)[ \t]*\d{1,4})?"
                       r"|\d{1,4}[ \t]*(?:van|/)[ \t]*\d{1,4})[ \t]*$", re.IGNORECASE | re.MULTILINE)
@@ -73,11 +72,6 @@ def match_text(text: str) -> str:
         return ""
 
     return _SOFT_HYPHEN.sub("", _HYPHEN_BREAK.sub(join, text))
-
-
-def noise_share(text: str) -> float:
-    """Fraction of the characters of `text` that are noise (a measure for benchmarks and tests)."""
-    return sum(b - a for a, b in noise_spans(text)) / len(text) if text else 0.0
 
 
 # --- pages and lines ---------------------------------------------------------------------------

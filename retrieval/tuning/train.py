@@ -42,9 +42,9 @@ class TuneSettings:
     threads: int = 2
 
 
-_CODE = ("retrieval.tuning.pairs", "retrieval.tuning.train", "retrieval.text.chunking",
-         "retrieval.text.structure", "retrieval.text.noise", "retrieval.ingest.loading",
-         "retrieval.ingest.readers", "retrieval.ingest.metadata")
+CODE = ("retrieval.tuning.pairs", "retrieval.tuning.train", "retrieval.text.chunking",
+        "retrieval.text.structure", "retrieval.text.noise", "retrieval.ingest.loading",
+        "retrieval.ingest.readers", "retrieval.ingest.metadata")
 
 
 def tuned_name(base_id: str, files: dict[str, str], excluded: Sequence[str], settings: TuneSettings) -> str:
@@ -53,10 +53,10 @@ def tuned_name(base_id: str, files: dict[str, str], excluded: Sequence[str], set
     torch and sentence-transformers."""
     from importlib.metadata import version
 
-    from retrieval.index.sync import code_key
+    from retrieval.fingerprint import code_key
 
     record = {"base": base_id, "files": dict(sorted(files.items())), "excluded": sorted(excluded),
-              "settings": asdict(settings), "code": code_key(*_CODE),
+              "settings": asdict(settings), "code": code_key(*CODE),
               "libraries": [version("torch"), version("sentence-transformers")]}
     return "tuned-" + hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
 

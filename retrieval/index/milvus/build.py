@@ -14,19 +14,20 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from retrieval.errors import BronwijzerError, EngineError, IndexBroken
+from retrieval.fingerprint import settings_json
 from retrieval.index import encoder_record
 from retrieval.index import vectors as embedcache
-from retrieval.index.build import Progress, UpdateReport, judge, writer_lock
+from retrieval.index.freshness import judge, writer_lock
 from retrieval.index.milvus import meta, schema
 from retrieval.index.milvus.connect import Target, connect, explain
-from retrieval.index.milvus.engine import MilvusIndex
+from retrieval.index.milvus.index import MilvusIndex
 from retrieval.index.milvus.writer import MilvusWriter, finish_interrupted
-from retrieval.index.sync import settings_json, sync
+from retrieval.index.seam import IndexJob, UpdateReport, VectorLookup
 
 
 def check(manifest: dict, embedder, chunk_settings, where: Target) -> None:
@@ -60,10 +61,13 @@ def dense_index_choice(explicit: str | None, manifest: dict) -> str:
     return choice
 
 
-def index_milvus(where: Target, folders: Sequence[Path], embedder, chunk_settings, rebuild: bool = False,
-                 progress: Progress = None, dense_index: str | None = None, nlist: int = 128,
-                 local_index: Path | None = None) -> UpdateReport:
-    """Bring the Milvus index at `where` up to date with the corpus folders (the indexer)."""
+Lend = Callable[[str], VectorLookup | None]  # model id -> vectors another engine's index lends
+
+
+def index_milvus(where: Target, embedder, job: IndexJob, lend: Lend | None = None,
+                 dense_index: str | None = None, nlist: int = 128) -> UpdateReport:
+    """Bring the Milvus index at `where` up to date with the corpus folders (the indexer). `lend`
+    offers vectors another engine's index holds (a local index built with the same model)."""
     began = time.perf_counter()
     client = connect(where, create=True)
     owner = f"{socket.gethostname()}:{os.getpid()}"
@@ -75,10 +79,9 @@ def index_milvus(where: Target, folders: Sequence[Path], embedder, chunk_setting
                 raise EngineError(f"another indexer ({held.get('owner')}, since {held.get('since')}) is "
                                   f"writing {where.describe()}; let it finish (a dead one's lease ends after "
                                   f"{meta.LEASE_SECONDS // 60} minutes)")
-            job = _Job(tuple(Path(f) for f in folders), embedder, chunk_settings, rebuild, progress,
-                       dense_index, nlist, local_index, owner)
+            run = _Run(job, embedder, dense_index, nlist, lend, owner)
             try:
-                action, reason, done = _index(client, where, job)
+                action, reason, done = _index(client, where, run)
             finally:
                 meta.release_lease(client, where.collection, owner)
             live = int(meta.state(client, where.collection)["live"])
@@ -95,23 +98,22 @@ def index_milvus(where: Target, folders: Sequence[Path], embedder, chunk_setting
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What one indexer run was asked to do."""
+class _Run:
+    """What one indexer run was asked to do, and by whom."""
 
-    folders: tuple[Path, ...]
-    embedder: object
-    chunk_settings: object
-    rebuild: bool
-    progress: Progress
+    job: IndexJob
+    embedder: Any  # an embeddings.Embedder
     dense_index: str | None
     nlist: int
-    local_index: Path | None
+    lend: Lend | None
     owner: str
 
 
-def _index(client, where: Target, job: _Job) -> tuple[str, str, dict]:
+def _index(client, where: Target, run: _Run) -> tuple[str, str, dict]:
     """(action, reason, sync's counts) of one indexer run, with the lease held."""
-    folders, embedder, chunk_settings, rebuild = job.folders, job.embedder, job.chunk_settings, job.rebuild
+    job, embedder = run.job, run.embedder
+    assert embedder is not None
+    folders, chunk_settings, rebuild = job.folders, job.chunking, job.rebuild
     state = meta.state(client, where.collection)
     live = int(state["live"]) if state else None
     manifest = meta.manifest(client, where.collection, live) if live is not None else {}
@@ -128,17 +130,18 @@ def _index(client, where: Target, job: _Job) -> tuple[str, str, dict]:
         status, reason = "rebuild", "rebuild requested" if rebuild else "no index yet"
     if status == "fresh":
         return "fresh", reason, {"embedded": 0, "skipped": ()}
-    reuse = _reuse(client, where, live, manifest, embedder.model_id, job.local_index)
+    lent = run.lend(embedder.model_id) if run.lend else None
+    reuse = _reuse(client, where, live, manifest, embedder.model_id, lent)
     work = where.work_folder()
-    if status == "update":
+    if status == "update" and live is not None:
         finish_interrupted(client, where, live)
         since = time.strftime("%Y-%m-%d %H:%M:%S")
-        writer = MilvusWriter(client, where, live, live=True, owner=job.owner, since=since)
-        done = sync(writer, folders, embedder, chunk_settings, job.progress, reuse, partials=work)
+        writer = MilvusWriter(client, where, live, live=True, owner=run.owner, since=since)
+        done = job.write(writer, embedder, reuse, work)
         action = "updated" if done["written"] else "fresh"
     else:
-        choice = dense_index_choice(job.dense_index, manifest)
-        done = _rebuild(client, where, state, job, embedder, reuse, choice)
+        choice = dense_index_choice(run.dense_index, manifest)
+        done = _rebuild(client, where, state, run, embedder, reuse, choice)
         action = "rebuilt"
     embedcache.drop_partial(work)
     return action, reason, done
@@ -149,21 +152,20 @@ def _versions(client, collection: str) -> set[int]:
     return {v for v in found if v is not None}
 
 
-def _rebuild(client, where: Target, state: dict, job: _Job, embedder, reuse, dense_index: str) -> dict:
+def _rebuild(client, where: Target, state: dict, run: _Run, embedder, reuse, dense_index: str) -> dict:
     """Write a complete new version, switch the pointer to it, then drop the old one."""
     name, live = where.collection, state.get("live")
     for old in _versions(client, name) - {live}:  # leftovers of interrupted builds
         schema.drop_version(client, name, old)
         meta.drop_version(client, name, old)
     version = max(_versions(client, name) | {int(live or 0)}) + 1
-    schema.create_version(client, name, version, int(embedder.dimension), dense_index, job.nlist)
+    schema.create_version(client, name, version, int(embedder.dimension), dense_index, run.nlist)
     meta.set_manifest(client, name, version, {
-        **encoder_record.record(embedder), "chunk_settings": settings_json(job.chunk_settings),
-        "dense_index": dense_index, "nlist": int(job.nlist), "version": version})
+        **encoder_record.record(embedder), "chunk_settings": settings_json(run.job.chunking),
+        "dense_index": dense_index, "nlist": int(run.nlist), "version": version})
     since = time.strftime("%Y-%m-%d %H:%M:%S")
-    writer = MilvusWriter(client, where, version, live=False, owner=job.owner, since=since)
-    done = sync(writer, job.folders, embedder, job.chunk_settings, job.progress, reuse,
-                partials=where.work_folder())
+    writer = MilvusWriter(client, where, version, live=False, owner=run.owner, since=since)
+    done = run.job.write(writer, embedder, reuse, where.work_folder())
     settle(client, schema.names(name, version).values())
     meta.set_state(client, name, version, int(state.get("generation", 0)) + 1)  # the switch
     if live is not None:
@@ -186,16 +188,16 @@ def settle(client, collections, timeout: float = 1800.0) -> None:
                 time.sleep(1.0)
 
 
-def _reuse(client, where: Target, live: int | None, manifest: dict, model_id: str, local_index: Path | None):
+def _reuse(client, where: Target, live: int | None, manifest: dict, model_id: str, lent: VectorLookup | None
+           ) -> VectorLookup:
     """A lookup of vectors that need no embedding: an interrupted run's, the live version's (same
     model), and a local index's built with the same model (so both engines hold the same vectors)."""
     cached = embedcache.cached_vectors(where.work_folder(), model_id)
-    sources = []
+    sources: list[Callable[[list[str]], dict]] = []
     if live is not None and manifest.get("model_id") == model_id:
         sources.append(MilvusWriter(client, where, live, live=True).stored_vectors)
-    local = _local_lookup(local_index, model_id)
-    if local is not None:
-        sources.append(local)
+    if lent is not None:
+        sources.append(lent)
 
     def lookup(keys: list[str]) -> dict:
         found = {k: cached[k] for k in keys if k in cached}
@@ -207,26 +209,3 @@ def _reuse(client, where: Target, live: int | None, manifest: dict, model_id: st
 
     return lookup
 
-
-def _local_lookup(folder: Path | None, model_id: str):
-    if folder is None or not (Path(folder) / "index.sqlite").is_file():
-        return None
-    from retrieval.index.local import LocalIndex
-
-    try:
-        ix = LocalIndex(Path(folder))
-    except IndexBroken:
-        return None
-    same = ix.meta.get("model_id") == model_id
-    ix.close()
-    if not same:
-        return None
-
-    def lookup(keys: list[str]) -> dict:
-        local = LocalIndex(Path(folder))
-        try:
-            return local.stored_vectors(keys)
-        finally:
-            local.close()
-
-    return lookup

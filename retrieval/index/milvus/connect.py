@@ -3,13 +3,13 @@
 A target is a URI and a collection name. A path ending in `.db` means an embedded Milvus Lite file
 (opened in this process, one process per file); `http://host:19530` or `https://…` means a Milvus
 server or cluster (a Lite file served by `make milvus` included). The token comes from the
-environment (BRONWIJZER_MILVUS_TOKEN), never from an option, so it stays out of shell histories.
+environment (BRONWIJZER_MILVUS_TOKEN, through the settings), never from a command-line option, so
+it stays out of shell histories.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -51,14 +51,15 @@ class Target:
         return base / f"milvus-{safe}-{self.collection}"
 
 
-def target(uri: str | None = None, collection: str | None = None) -> Target:
-    """Options first, then BRONWIJZER_MILVUS_URI / _COLLECTION / _TOKEN, then defaults; checked."""
-    uri = uri or os.environ.get("BRONWIJZER_MILVUS_URI") or DEFAULT_URI
-    collection = collection or os.environ.get("BRONWIJZER_MILVUS_COLLECTION") or DEFAULT_COLLECTION
+def target(uri: str | None = None, collection: str | None = None, token: str = "") -> Target:
+    """The target of these options (resolved from BRONWIJZER_MILVUS_URI / _COLLECTION / _TOKEN by
+    `retrieval.config.Settings`), else the defaults; checked."""
+    uri = uri or DEFAULT_URI
+    collection = collection or DEFAULT_COLLECTION
     if not _COLLECTION.match(collection):
         raise EngineError(f"collection name {collection!r} is not usable: use letters, digits and '_', "
                           "starting with a letter or '_' (at most 100)")
-    found = Target(str(uri), collection, os.environ.get("BRONWIJZER_MILVUS_TOKEN", ""))
+    found = Target(str(uri), collection, token)
     if found.is_lite:
         check_lite_path(Path(found.uri))
     elif not re.match(r"^(https?|tcp|grpc)://[^/\s]+", found.uri, re.I):

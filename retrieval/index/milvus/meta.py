@@ -96,7 +96,7 @@ def follow_ups(client, collection: str, version: int) -> tuple[str | None, dict[
     from retrieval.index.milvus.texts import query_all
 
     stamp = _get(client, collection, [f"followups/{version}"]).get(f"followups/{version}")
-    if stamp is None:
+    if not isinstance(stamp, str):
         return None, {}
     rows = query_all(client, meta_name(collection), f'key like "followups/{version}/%"', ["value"])
     found = (json.loads(r["value"]) for r in rows)
@@ -158,8 +158,8 @@ def take_lease(client, collection: str, owner: str) -> dict | None:
     import time
 
     held = _get(client, collection, ["writer"]).get("writer")
-    fresh = isinstance(held, dict) and time.time() - float(held.get("beat", 0)) < LEASE_SECONDS
-    if fresh and held.get("owner") != owner:
+    if isinstance(held, dict) and time.time() - float(held.get("beat", 0)) < LEASE_SECONDS \
+            and held.get("owner") != owner:
         return held
     renew_lease(client, collection, owner, time.strftime("%Y-%m-%d %H:%M:%S"))
     return None

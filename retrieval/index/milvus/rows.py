@@ -19,8 +19,7 @@ import numpy as np
 from retrieval.index.milvus.schema import PIECE_CHARS, placeholder_rows
 from retrieval.index.seam import ChunkInfo, DocInfo, IndexedChunk, IndexedDocument
 from retrieval.ingest.dates import date_period
-from retrieval.promises.detect import Promise, as_record
-from retrieval.records import Metadata
+from retrieval.records import Metadata, Promise, as_record
 
 CHUNK_FIELDS = ["chunk_id", "doc_id", "doc_key", "span_start", "span_end", "heading", "page", "kind",
                 "promise"]

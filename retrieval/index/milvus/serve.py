@@ -51,8 +51,8 @@ class LiteServer:
         quiet()
         from milvus_lite.server import Server
 
-        self._server = Server(str(self.db), self.address)
-        if not self._server.init() or not self._server.start():
+        server = self._server = Server(str(self.db), self.address)
+        if not server.init() or not server.start():
             self._server = None
             raise EngineError(f"Milvus Lite could not start on {self.address} for {self.db}")
         self._wait(timeout)

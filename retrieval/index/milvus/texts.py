@@ -6,11 +6,8 @@ pieced together from two versions of a document.
 
 from __future__ import annotations
 
-import json
-
-from retrieval.index.milvus.rows import doc_info, joined, lit, promises_of, quoted
+from retrieval.index.milvus.rows import doc_info, joined, lit, promises_of
 from retrieval.index.seam import DocInfo
-from retrieval.records import Document, Metadata
 
 QUERY_LIMIT = 16_384  # Milvus's largest query and search size
 DOCS_PER_READ = 16
@@ -80,27 +77,6 @@ def read_slices(client, parts: dict[str, str], spans: list[tuple[str, str, int, 
         out.append("".join(p["body"] for p in held)[s - first : e - first])
     return out
 
-
-def full_documents(client, parts: dict[str, str], docs: dict[str, DocInfo], keys: dict[str, str]
-                   ) -> list[Document]:
-    """Every document with its text (records.Document), in doc id order, read a few documents at a
-    time (one response stays far below the engine's message limits)."""
-    out = []
-    ids = list(docs)
-    for i in range(0, len(ids), DOCS_PER_READ):
-        part = ids[i : i + DOCS_PER_READ]
-        grouped: dict[tuple[str, str], list[dict]] = {}
-        expr = f'doc_id in {quoted(part)} and field in ["text", "meta", "pages"]'
-        for piece in query_all(client, parts["texts"], expr, _PIECE_FIELDS):
-            if keys.get(piece["doc_id"]) == piece["doc_key"]:
-                grouped.setdefault((piece["doc_id"], piece["field"]), []).append(piece)
-        for doc_id in part:
-            fields = json.loads(joined(grouped.get((doc_id, "meta"), [])) or "{}")
-            known = {k: v for k, v in fields.items() if k in Metadata.__dataclass_fields__}
-            pages = tuple(json.loads(joined(grouped.get((doc_id, "pages"), [])) or "[]"))
-            text = joined(grouped.get((doc_id, "text"), []))
-            out.append(Document(doc_id, docs[doc_id].path, text, Metadata(**known), pages))
-    return out
 
 
 def read_field(client, parts: dict[str, str], keys: dict[str, str], field: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""`MilvusWriter`: what `retrieval.index.sync` writes through, for one version of a Milvus index.
+"""`MilvusWriter`: the Milvus engine's `IndexWriter`, for one version of a Milvus index.
 
 Milvus has no transactions. In the live version a document is rewritten beside its old rows (row
 ids carry the document version, `rows.row_id`), and readers trust only the version they know, so
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
@@ -39,10 +38,6 @@ class MilvusWriter:
         self._client, self.where, self.version, self.live = client, where, int(version), live
         self.parts = names(where.collection, self.version)
         self._lease = (owner, since)  # renewed as groups are written, when an owner is given
-
-    @property
-    def folder(self) -> Path:
-        return self.where.work_folder()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -160,10 +155,17 @@ class MilvusWriter:
         if self.live and new_generation:
             meta.next_generation(c, name, self.version)
 
-    def prepare(self) -> None:
+    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
+        """Replace every promise's follow-ups of this version (meta rows), with their stamp."""
+        meta.set_follow_ups(self._client, self.where.collection, self.version, stamp, found)
+
+    def finish(self) -> None:
         """After the run (readers have been moved to its generation): remove the old rows."""
         if self.live:
             purge_stale(self._client, self.where, self.version)
+
+    def close(self) -> None:
+        """Nothing to close: the client belongs to whoever opened it."""
 
 
 def current_keys(client, parts: dict[str, str], doc_ids: list[str] | None) -> dict[str, str]:

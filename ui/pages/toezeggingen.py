@@ -22,7 +22,7 @@ from retrieval.promises.detect import select
 from ui import cards, navigation, note, render, tracker
 from ui.app_text import strings
 from ui.markdown import escape_markdown as md
-from ui.searcher import get_searcher
+from ui.shared_searcher import get_searcher
 
 KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
 SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
@@ -169,7 +169,7 @@ def main() -> None:
     note.restore(ss, st.query_params, searcher)
     choice, as_of, found = filters(searcher)
     try:
-        state, follow = followups.read(searcher)
+        state, follow = searcher.read_follow_ups()
     except BronwijzerError as exc:  # e.g. the Milvus server went away
         st.error(f"De opvolging kon niet worden gelezen: {md(str(exc))}")
         state, follow = "error", {}

@@ -9,17 +9,11 @@ chunk reaches (`retrieval.search.fusion.lexical_normalised`).
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 
-
-def unknown_term_bound(chunks: int) -> float:
-    """The best an unknown query term could score: like a term found in one chunk of `chunks`
-    (its idf; the term-frequency part of Lucene's BM25 stays below 1). Every engine's bound uses it."""
-    n = max(int(chunks), 1)
-    return float(math.log(1 + (n - 1 + 0.5) / 1.5))
+from retrieval.index.seam import unknown_term_bound
 
 
 class LexicalIndex:

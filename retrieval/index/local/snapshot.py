@@ -1,6 +1,6 @@
 """One in-memory snapshot of a local index: chunk columns by position, and the lookups on them.
 
-Positions follow the chunk order of `retrieval.index.store` (document id, then start); they never
+Positions follow the chunk order of `retrieval.index.local.store` (document id, then start); they never
 leave the local engine: everything it returns is named by chunk id.
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.index.dense import DenseIndex
-from retrieval.index.lexical import LexicalIndex
+from retrieval.index.local.dense import DenseIndex
+from retrieval.index.local.lexical import LexicalIndex
 from retrieval.index.seam import ChunkInfo, DocInfo, IndexFilter
 
 

@@ -1,6 +1,6 @@
-"""`LocalIndex`: the `ChunkIndex` of one machine, FAISS + bm25s over one SQLite file.
+"""`LocalIndex`: the `IndexReader` of one machine, FAISS + bm25s over one SQLite file.
 
-`index.sqlite` (retrieval.index.store) is the source of truth, keyed by chunk id. Opening the
+`index.sqlite` (retrieval.index.local.store) is the source of truth, keyed by chunk id. Opening the
 index starts a read transaction that it keeps, so everything it shows (texts included) comes from
 one snapshot while `bronwijzer index` commits changes beside it; `refresh()` moves to the newest
 state. The FAISS index is built in memory from the stored vectors; the bm25s index is saved once
@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from retrieval.errors import IndexBroken
-from retrieval.index import store
-from retrieval.index.dense import DenseIndex, top_order
-from retrieval.index.lexical import LexicalIndex
-from retrieval.index.seam import ChunkInfo, DocInfo, IndexedChunk, IndexedDocument, IndexFilter
-from retrieval.index.snapshot import Snapshot
+from retrieval.index.local import store
+from retrieval.index.local.dense import DenseIndex, top_order
+from retrieval.index.local.lexical import LexicalIndex
+from retrieval.index.local.snapshot import Snapshot
+from retrieval.index.seam import ChunkInfo, DocInfo, IndexDescription, IndexFilter
 
 
 class LocalIndex:
-    """One index folder. Reads come from a snapshot; writes are SQLite transactions."""
+    """One index folder, read from a snapshot (its writer is `retrieval.index.local.writer.LocalWriter`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -40,11 +40,9 @@ class LocalIndex:
                                   "run `bronwijzer index` to rebuild it")
             raise IndexBroken(f"no index at {self.folder}; build it with `bronwijzer index`")
         self._lock = threading.Lock()
-        self._wcon = None
-        self._depth = 0  # nesting of transaction()
         self._snap: Snapshot | None = None
         self._terms: tuple[list[str], np.ndarray] | None = None  # the vocabulary, read when first asked
-        self._con = None
+        self._con: sqlite3.Connection | None = None
         self._begin()
 
     @classmethod
@@ -54,13 +52,6 @@ class LocalIndex:
         index.load()
         return index
 
-    @classmethod
-    def create(cls, folder: Path, meta: dict) -> LocalIndex:
-        """A new, empty index in `folder` (which must not hold one)."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        store.create(folder / store.FILE, {"uid": uuid.uuid4().hex[:12], **meta})
-        return cls(folder)
 
     # --- snapshot -------------------------------------------------------------------------------
 
@@ -85,9 +76,9 @@ class LocalIndex:
         """Read the snapshot into memory: metadata, chunk columns, vectors, the lexical index."""
         try:
             with self._lock:
-                docs = store.read_documents(self._con)
-                rows = store.read_chunks(self._con)
-                vectors = store.read_vectors(self._con, int(self.meta["dimension"]))
+                docs = store.read_documents(self._db)
+                rows = store.read_chunks(self._db)
+                vectors = store.read_vectors(self._db, int(self.meta["dimension"]))
             lexical = self._lexical(len(rows))
             self._snap = Snapshot(docs, rows, DenseIndex(vectors, int(self.meta["dimension"])), lexical)
         except IndexBroken:
@@ -109,16 +100,23 @@ class LocalIndex:
         except Exception:  # missing or damaged: a cache, rebuilt below
             pass
         with self._lock:
-            ids, vocab = store.read_token_ids(self._con)
+            ids, vocab = store.read_token_ids(self._db)
         lexical = LexicalIndex.build(ids, vocab)
         if self._committed() == (self.meta.get("uid"), self.meta.get("generation")):
             _save_atomically(lexical, folder)  # not for an old snapshot: its cache would come back
         return lexical
 
     @property
+    def _db(self) -> sqlite3.Connection:
+        if self._con is None:
+            raise IndexBroken(f"index at {self.folder} is closed")
+        return self._con
+
+    @property
     def snap(self) -> Snapshot:
         if self._snap is None:
             self.load()
+        assert self._snap is not None
         return self._snap
 
     def refresh(self) -> bool:
@@ -128,7 +126,7 @@ class LocalIndex:
         if now is None or now == (self.meta.get("uid"), self.meta.get("generation")):
             return False
         loaded = self._snap is not None
-        old = self._con
+        old = self._db
         self._begin()
         old.close()
         self._snap = self._terms = None
@@ -156,12 +154,12 @@ class LocalIndex:
             return None
         return now.get("uid"), now.get("generation")
 
-    def prepare(self) -> None:
-        """Save the lexical index of the current generation and drop other generations' (writers
-        call this after committing, so readers need not build it)."""
+    def save_lexical(self) -> None:
+        """Save the lexical index of the current generation and drop other generations' (the writer
+        calls this after committing, so readers need not build it)."""
         self.refresh()
         with self._lock:
-            count = self._con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            count = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
         self._lexical(count)
         keep = self._lexical_dir().name
         for old in self.folder.glob("lexical-*"):
@@ -174,11 +172,14 @@ class LocalIndex:
         except Exception:
             pass
 
-    # --- reads (ChunkIndex) ---------------------------------------------------------------------
+    # --- reads (IndexReader) --------------------------------------------------------------------
 
     @property
     def dimension(self) -> int:
         return int(self.meta["dimension"])
+
+    def describe(self) -> IndexDescription:
+        return IndexDescription(str(self.folder), dict(self.meta))
 
     def dense_top(self, qvec, k: int, filters: IndexFilter | None = None) -> list[tuple[str, float]]:
         snap = self.snap
@@ -221,80 +222,15 @@ class LocalIndex:
         return self.snap.documents
 
     def document_text(self, doc_id: str) -> str:
-        return store.read_text(self._con, self._lock, doc_id)
+        return store.read_text(self._db, self._lock, doc_id)
 
     def text_slices(self, spans: Sequence[tuple[str, int, int]]) -> list[str]:
-        return [store.read_text(self._con, self._lock, d, s, e) for d, s, e in spans]
+        return [store.read_text(self._db, self._lock, d, s, e) for d, s, e in spans]
 
-    def full_documents(self):
-        """Every document with its text (records.Document), in doc id order."""
-        return store.read_full_documents(self._con, self._lock)
 
     def promises(self) -> list:
         with self._lock:
-            return store.read_promises(self._con)
-
-    def term_neighbours(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
-        if self._terms is None:
-            with self._lock:
-                self._terms = store.read_terms(self._con, self.dimension)
-        stems, matrix = self._terms
-        if not stems:
-            return [[] for _ in range(len(vectors))]
-        sims = (matrix @ np.asarray(vectors, dtype=np.float32).T).T  # rows of the stored matrix: faster
-        return [[(stems[i], float(row[i])) for i in top_order(row, k).tolist()] for row in sims]
-
-    # --- writes ---------------------------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group writes: all of them are committed together, or none (also on kill -9)."""
-        if self._wcon is None:
-            self._wcon = store.connect(self.path)
-        if self._depth == 0:
-            self._wcon.execute("BEGIN IMMEDIATE")
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self._wcon.execute("ROLLBACK")
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            self._wcon.execute("COMMIT")
-
-    def corpus_state(self) -> tuple[dict, dict[str, dict], dict[str, tuple[str, str]]]:
-        """(meta, files, {doc_id: (chunk_key, promise_key)}) as last committed."""
-        con = store.connect(self.path)
-        try:
-            return store.get_meta(con), store.get_files(con), store.document_keys(con)
-        finally:
-            con.close()
-
-    def stored_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by text key, those written by the open transaction included."""
-        if self._depth:
-            return store.stored_vectors(self._wcon, keys)
-        con = store.connect(self.path)
-        try:
-            return store.stored_vectors(con, keys)
-        finally:
-            con.close()
-
-    def document_terms(self) -> list[dict]:
-        """Every document's terms; inside a transaction, as written so far."""
-        with self.transaction():
-            return list(store.document_terms(self._wcon))
-
-    def stored_terms(self) -> dict[str, str]:
-        with self.transaction():
-            return store.stored_terms(self._wcon)
-
-    def set_terms(self, terms: dict[str, str], vectors: dict[str, np.ndarray]) -> None:
-        with self.transaction():
-            store.set_terms(self._wcon, terms, vectors)
+            return store.read_promises(self._db)
 
     def stored_follow_ups(self) -> tuple[str | None, dict[str, list[dict]]]:
         """The promises' follow-ups as last committed (not the snapshot's: they are written after it)."""
@@ -304,31 +240,15 @@ class LocalIndex:
         finally:
             con.close()
 
-    def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
-        with self.transaction():
-            store.set_follow_ups(self._wcon, stamp, found)
-
-    def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
-                         vectors: dict[str, np.ndarray]) -> None:
-        with self.transaction():
-            store.upsert_documents(self._wcon, docs, chunks, vectors)
-
-    def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        with self.transaction():
-            store.delete_documents(self._wcon, doc_ids)
-
-    def set_state(self, files: dict[str, dict], meta: dict, new_generation: bool = True) -> None:
-        """Record the corpus files and meta values with the counts; after a change of documents,
-        drop unused vectors and start a new generation (what readers refresh to)."""
-        with self.transaction():
-            con = self._wcon
-            store.set_files(con, files)
-            counts = {"documents": con.execute("SELECT count(*) FROM documents").fetchone()[0],
-                      "chunks": con.execute("SELECT count(*) FROM chunks").fetchone()[0]}
-            if new_generation:
-                store.prune_vectors(con)
-                counts["generation"] = int(store.get_meta(con).get("generation", 0)) + 1
-            store.set_meta(con, {**meta, **counts})
+    def term_neighbours(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        if self._terms is None:
+            with self._lock:
+                self._terms = store.read_terms(self._db, self.dimension)
+        stems, matrix = self._terms
+        if not stems:
+            return [[] for _ in range(len(vectors))]
+        sims = (matrix @ np.asarray(vectors, dtype=np.float32).T).T  # rows of the stored matrix: faster
+        return [[(stems[i], float(row[i])) for i in top_order(row, k).tolist()] for row in sims]
 
     def __del__(self) -> None:
         try:
@@ -338,10 +258,9 @@ class LocalIndex:
 
     def close(self) -> None:
         with self._lock:
-            for con in (self._con, self._wcon):
-                if con is not None:
-                    con.close()
-            self._con = self._wcon = None
+            if self._con is not None:
+                self._con.close()
+            self._con = None
 
 
 def _save_atomically(lexical: LexicalIndex, folder: Path) -> None:

@@ -12,23 +12,14 @@ import streamlit as st
 from retrieval.config import Settings
 
 
-def settings_key() -> tuple:
-    """The settings a Searcher is opened with, from the environment (as `Settings.resolve()`)."""
-    settings = Settings.resolve()
-    return (tuple(str(p) for p in settings.corpus), str(settings.index), settings.model, settings.dtype,
-            settings.encoder, settings.engine, settings.milvus_uri, settings.collection)
-
-
-def open_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto",
-                  engine: str = "local", milvus_uri: str | None = None, collection: str | None = None):
+def open_searcher(settings: Settings):
     """Open the Searcher (on the local engine, building or updating the index first; on Milvus, as
     the indexer left it) and run the model once, so the first question does not pay for loading it.
     Logs the time to the server's stderr."""
     from retrieval.search.searcher import Searcher
 
     began = time.perf_counter()
-    searcher = Searcher.open(corpus=list(corpus), index=index, model=model, dtype=dtype, encoder=encoder,
-                             engine=engine, milvus_uri=milvus_uri, collection=collection)
+    searcher = Searcher.open(settings)
     if hasattr(searcher.embedder, "load"):
         searcher.embedder.load()
     searcher.search("opvang van slachtoffers", k=1)
@@ -44,13 +35,13 @@ _PRELOAD_LOCK = threading.Lock()
 def preload() -> None:
     """Open the Searcher for the environment's settings now (ui/serve.py calls this in a thread as the
     server starts), so the first browser finds it ready. load_searcher takes it over."""
-    key = settings_key()
+    key = Settings.resolve()
     with _PRELOAD_LOCK:
         if key in _PRELOAD:
             return
         done, box = _PRELOAD[key] = (threading.Event(), [])
     try:
-        box.append(open_searcher(*key))
+        box.append(open_searcher(key))
     except BaseException as exc:  # handed to the page, which shows it
         box.append(exc)
     finally:
@@ -58,11 +49,9 @@ def preload() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype: str, encoder: str = "auto",
-                  engine: str = "local", milvus_uri: str | None = None, collection: str | None = None):
+def load_searcher(key: Settings):
     """The Searcher, once per server process and settings: the preloaded one if the server started
     loading it, else opened now."""
-    key = (corpus, index, model, dtype, encoder, engine, milvus_uri, collection)
     with _PRELOAD_LOCK:
         started = _PRELOAD.pop(key, None)
     if started is not None:
@@ -71,7 +60,7 @@ def load_searcher(corpus: tuple[str, ...], index: str, model: str | None, dtype:
         if isinstance(box[0], BaseException):
             raise box[0]
         return box[0]
-    return open_searcher(*key)
+    return open_searcher(key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,14 +72,14 @@ def _opened() -> set:
 def get_searcher(t: dict[str, str]):
     """The Searcher for the current settings; the first time, with a status line about the index
     (strings `t`: loading, index_updated, index_fresh, skipped)."""
-    key = settings_key()
+    key = Settings.resolve()  # the environment's settings, resolved once per page view
     if key in _opened():
-        searcher = load_searcher(*key)
+        searcher = load_searcher(key)
         searcher.refresh()  # `bronwijzer index` may have updated the index since the last question
         return searcher
     with st.status(t["loading"]) as status:
         try:
-            searcher = load_searcher(*key)
+            searcher = load_searcher(key)
         except Exception:
             status.update(state="error")
             raise

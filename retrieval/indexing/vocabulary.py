@@ -10,14 +10,14 @@ answers `term_neighbours` from it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
+from retrieval.index.seam import IndexWriter, Progress, VectorLookup
 from retrieval.text.terms import term_key, vocabulary
 
 BATCH = 256  # surface forms embedded per call
-Progress = Callable[[str, int, int], None] | None
 
 
 def stamp(chunk_keys: Iterable[str]) -> str:
@@ -25,7 +25,7 @@ def stamp(chunk_keys: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(chunk_keys)).encode()).hexdigest()
 
 
-def update(ix, embedder, reuse: Callable[[list[str]], dict] | None = None, progress: Progress = None) -> int:
+def update(ix: IndexWriter, embedder, reuse: VectorLookup | None = None, progress: Progress = None) -> int:
     """Make `ix`'s vocabulary from its documents' terms; returns how many terms were embedded."""
     terms = vocabulary(ix.document_terms())
     stored = ix.stored_terms()

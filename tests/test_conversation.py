@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import QueryError
-from retrieval.search.followup import is_follow_up, searched_as
+from retrieval.search.conversation import is_follow_up, searched_as
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -9,87 +9,25 @@ makes every document's metadata be read again.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from embeddings.cache import sha256_file
 from retrieval.errors import CorpusError
+from retrieval.fingerprint import code_keys, settings_json
 from retrieval.index import vectors as embedcache
-from retrieval.index import vocabulary
-from retrieval.index.local import LocalIndex
-from retrieval.index.seam import IndexedChunk, IndexedDocument
+from retrieval.index.seam import IndexedChunk, IndexedDocument, IndexWriter, Progress, VectorLookup
 from retrieval.index.vectors import text_key
+from retrieval.indexing import vocabulary
+from retrieval.ingest.files import corpus_files
 from retrieval.text.terms import document_terms
 from retrieval.text.tokens import tokenize
 
-Progress = Callable[[str, int, int], None] | None
-Lookup = Callable[[list[str]], dict[str, np.ndarray]]
 GROUP_CHARS = 400_000  # documents written per step: about 400 chunks, a few MB of memory at most
-
-_LOAD_CODE = ("retrieval.ingest.loading", "retrieval.ingest.readers", "retrieval.ingest.metadata",
-              "retrieval.ingest.sidecar", "retrieval.ingest.dates", "retrieval.records")
-_CHUNK_CODE = ("retrieval.text.chunking", "retrieval.text.structure", "retrieval.text.noise",
-               "retrieval.text.letterhead", "retrieval.text.spans", "retrieval.text.tokens",
-               "retrieval.text.terms", "retrieval.text.language")
-_PROMISE_CODE = ("retrieval.promises.detect", "retrieval.promises.classify", "retrieval.promises.deadlines",
-                 "retrieval.text.structure", "retrieval.text.noise", "retrieval.text.letterhead",
-                 "retrieval.text.spans", "retrieval.text.sentences", "retrieval.ingest.dates")
-
-
-@functools.lru_cache(maxsize=8)
-def code_key(*modules: str) -> str:
-    """A hash of the source of the modules a stored result came from: new code, fresh results."""
-    import importlib.util
-
-    digest = hashlib.sha256()
-    for name in modules:
-        spec = importlib.util.find_spec(name)
-        digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
-    return digest.hexdigest()
-
-
-def code_keys() -> dict[str, str]:
-    return {"load": code_key(*_LOAD_CODE), "chunk": code_key(*_CHUNK_CODE),
-            "promise": code_key(*_PROMISE_CODE)}
-
-
-def settings_json(chunk_settings) -> dict:
-    """Chunk settings as they read back from JSON (tuples become lists)."""
-    return json.loads(json.dumps(asdict(chunk_settings)))
-
-
-def corpus_files(folders: Sequence[Path], previous: dict | None = None, trusted_before_ns: int = 0
-                 ) -> dict[str, dict]:
-    """Every visible file under the corpus folders with its sha256 (sidecar metadata included).
-
-    A file whose size and mtime match `previous` keeps its recorded hash, so checking a large
-    unchanged corpus does not re-read it; only for mtimes well before the last build, since a
-    file rewritten within the clock's granularity can keep its mtime ("racy git").
-    """
-    previous = previous or {}
-    out: dict[str, dict] = {}
-    for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise CorpusError(f"corpus folder not found: {folder}")
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder)
-            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-                continue
-            st = path.stat()
-            name = str(path.resolve())
-            old = previous.get(name)
-            same = old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
-            sha = old["sha256"] if same and st.st_mtime_ns < trusted_before_ns else sha256_file(path)
-            out[name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "doc_id": None}
-    return out
 
 
 def _doc_key(doc, *extra: str) -> str:
@@ -110,11 +48,12 @@ def _changed(folders, files: dict, stored: dict, meta: dict, codes: dict) -> set
     return changed
 
 
-def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, progress: Progress = None,
-         reuse: Lookup | None = None, partials: Path | None = None) -> dict:
-    """Update `ix` to the corpus. Returns {"written": documents written or deleted, "embedded": texts
-    sent to the model, "skipped": files set aside}. An interrupted embedding run leaves its vectors
-    beside `partials` (the index folder) for the next run."""
+def sync(ix: IndexWriter, folders: Sequence[Path], embedder, chunk_settings, progress: Progress,
+         reuse: VectorLookup | None, partials: Path) -> dict:
+    """Update the index `ix` writes to the corpus. Returns {"written": documents written or deleted,
+    "embedded": texts sent to the model, "skipped": files set aside}. An interrupted embedding run
+    leaves its vectors beside `partials` (the index folder, or the engine's work folder) for the
+    next run."""
     from retrieval.ingest import loading
 
     if progress:
@@ -148,7 +87,7 @@ def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, prog
             ix.delete_documents(deleted)
         for group in _groups(todo, GROUP_CHARS):
             docs, chunks = _prepare(group, chunk_settings)
-            vectors, count = _vectors(ix, chunks, embedder, reuse, Path(partials or ix.folder), progress)
+            vectors, count = _vectors(ix, chunks, embedder, reuse, Path(partials), progress)
             ix.upsert_documents(docs, chunks, vectors)
             embedded, done = embedded + count, done + len(group)
             if progress:
@@ -159,7 +98,7 @@ def sync(ix: LocalIndex, folders: Sequence[Path], embedder, chunk_settings, prog
             vocabulary.update(ix, embedder, reuse, progress)
         ix.set_state(files, state, new_generation=bool(deleted or todo))
     if deleted or todo:
-        ix.prepare()
+        ix.finish()
     if progress:
         progress("Writing index", 1, 1)
     return {"written": len(todo) + len(deleted), "embedded": embedded, "skipped": tuple(loaded.skipped)}
@@ -198,7 +137,7 @@ def _prepare(todo, chunk_settings) -> tuple[list[IndexedDocument], list[IndexedC
     return docs, chunks
 
 
-def _vectors(ix: LocalIndex, chunks: Sequence[IndexedChunk], embedder, reuse: Lookup | None,
+def _vectors(ix: IndexWriter, chunks: Sequence[IndexedChunk], embedder, reuse: VectorLookup | None,
              partials: Path, progress: Progress = None) -> tuple[dict[str, np.ndarray], int]:
     """(vectors to store, how many were embedded): what the index lacks, from `reuse` or the model."""
     texts = {c.vec_key: c.chunk.embed_text or c.chunk.text for c in chunks}

@@ -15,7 +15,7 @@ from retrieval.ids import span_id
 from ui import note, render
 from ui.app_text import strings
 from ui.markdown import escape_markdown as md
-from ui.searcher import get_searcher
+from ui.shared_searcher import get_searcher
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ss = st.session_state

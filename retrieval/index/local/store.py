@@ -24,8 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.index.seam import DocInfo, IndexedChunk, IndexedDocument
-from retrieval.promises.detect import Promise, as_record
-from retrieval.records import Document, Metadata
+from retrieval.records import Promise, as_record
 
 FILE = "index.sqlite"
 FORMAT_VERSION = 4
@@ -274,7 +273,7 @@ def read_text(con: sqlite3.Connection, lock: threading.Lock, doc_id: str, start:
               end: int | None = None) -> str:
     """A document's text, or its [start:end] (SQLite's substr counts characters, 1-based)."""
     with lock:
-        if start is None:
+        if start is None or end is None:
             row = con.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         else:
             row = con.execute("SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?",
@@ -282,16 +281,3 @@ def read_text(con: sqlite3.Connection, lock: threading.Lock, doc_id: str, start:
     if row is None:
         raise KeyError(doc_id)
     return row[0]
-
-
-def read_full_documents(con: sqlite3.Connection, lock: threading.Lock) -> list[Document]:
-    """Full Document records, for features that read whole texts."""
-    with lock:
-        sql = "SELECT doc_id, path, meta, page_starts, text FROM documents ORDER BY doc_id"
-        rows = con.execute(sql).fetchall()
-    out = []
-    for doc_id, doc_path, meta, page_starts, text in rows:
-        fields = json.loads(meta)
-        known = {k: v for k, v in fields.items() if k in Metadata.__dataclass_fields__}
-        out.append(Document(doc_id, doc_path, text, Metadata(**known), tuple(json.loads(page_starts))))
-    return out
