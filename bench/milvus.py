@@ -143,9 +143,9 @@ def phase_ext_serve(args) -> dict:
     from retrieval.evaluation.evalset import load_eval_set
 
     folders = [str(ROOT / "corpus"), str(NRM)]
-    kw = ({"engine": "milvus", "milvus_uri": str(args.work / "ext.db")} if args.engine == "milvus"
-          else {"index": args.work / "ext-local", "update": False})
-    s = Searcher.open(Settings.resolve(corpus=folders), **kw)
+    where = ({"engine": "milvus", "milvus_uri": str(args.work / "ext.db")} if args.engine == "milvus"
+             else {"index": args.work / "ext-local"})
+    s = Searcher.open(Settings.resolve(corpus=folders, **where), update=False)
     questions = [q.question for q in load_eval_set(ROOT / "eval" / "dev_extended.jsonl")]
     for mode in MODES:  # warm up every path, so the first mode timed pays no start-up
         for q in questions[:10]:

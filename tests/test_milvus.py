@@ -287,6 +287,34 @@ def test_a_bad_collection_name_and_engine_are_one_line(tmp_path):
         Searcher.open(Settings.resolve(engine="milvus", milvus_uri="nope.txt"), embedder=FakeEmbedder())
 
 
+def test_follow_ups_that_cannot_be_stored_are_a_warning(tmp_path, monkeypatch):
+    """The index is written; a Milvus failure storing the follow-ups is one warning, not a crash."""
+    from pymilvus.exceptions import MilvusException
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "letter.txt").write_text(LETTER, "utf-8")
+
+    def refuse(*args, **kwargs):
+        raise MilvusException(message="server is shutting down")
+
+    monkeypatch.setattr(meta, "set_follow_ups", refuse)
+    settings = Settings.resolve(corpus=[corpus], engine="milvus", milvus_uri=str(tmp_path / "f.db"))
+    report, index, notices = Indexer(settings, embedder=FakeEmbedder()).run()
+    assert report.action == "rebuilt" and index.manifest.get("documents") == 1
+    assert [n for n in notices if n.startswith("the follow-ups of promises could not be stored")], notices
+
+
+def test_index_folder_option_is_explained_with_milvus(tmp_path):
+    """--index means another thing with an engine that keeps its index elsewhere: the CLI says so."""
+    uri = str(tmp_path / "missing" / "x.db")
+    result = _cli(["search", "--engine", "milvus", "--milvus-uri", uri, "--index", "ix", "opvang"], tmp_path)
+    notes = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(notes) == 2 and "no Milvus Lite file at" in notes[1]
+    assert notes[0] == ("bronwijzer: note: --index is ignored with --engine milvus "
+                        "(the index lives in milvus)"), notes
+
+
 def _cli(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     env = env or {**os.environ}
     env["PYTHONPATH"] = str(ROOT)

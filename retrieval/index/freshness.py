@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +31,8 @@ def judge(meta: dict, files: dict, folders: Sequence[Path], model_id: str, dimen
 def writer_lock(folder: Path) -> Iterator[None]:
     """Hold `.<name>.lock` beside `folder` while planning and writing. Without it two writers that
     read the same old state would each record their own view of the corpus as the truth."""
+    import fcntl  # POSIX; only a writer needs it
+
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     with open(folder.parent / f".{folder.name}.lock", "a+") as handle:

@@ -77,7 +77,8 @@ ENGINES: dict[str, EngineEntry] = {
          EngineOption("collection", "--collection", "BRONWIJZER_MILVUS_COLLECTION",
                       "with --engine milvus: the collection "
                       "(env BRONWIJZER_MILVUS_COLLECTION; default bronwijzer)"),
-         EngineOption("milvus_token", None, "BRONWIJZER_MILVUS_TOKEN", "a Milvus server's token"))),
+         EngineOption("milvus_token", None, "BRONWIJZER_MILVUS_TOKEN", "a Milvus server's token")),
+        index_folder=False),
 }
 DEFAULT = "local"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from retrieval.config import Settings, embedder_for
-from retrieval.errors import EngineError
+from retrieval.errors import EngineError, IndexBroken
 from retrieval.index import registry
 from retrieval.index.registry import Engine
 from retrieval.index.seam import IndexDescription, IndexJob, IndexReader, Progress, UpdateReport
@@ -83,7 +83,7 @@ class Indexer:
                                  self.progress)
             finally:
                 writer.close()
-        except (sqlite3.Error, OSError, EngineError) as exc:
+        except (sqlite3.Error, OSError, EngineError, IndexBroken) as exc:
             notices.append(f"the follow-ups of promises could not be stored: {exc}")
         return tuple(notices)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ class Target:
 
     uri: str = DEFAULT_URI
     collection: str = DEFAULT_COLLECTION
-    token: str = ""
+    token: str = field(default="", repr=False)  # never in a message or log
 
     @property
     def is_lite(self) -> bool:

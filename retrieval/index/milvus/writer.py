@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from retrieval.index.milvus import meta
-from retrieval.index.milvus.calls import as_list
+from retrieval.index.milvus.calls import as_list, engine_call
 from retrieval.index.milvus.connect import Target
 from retrieval.index.milvus.rows import chunk_row, document_rows, lit, quoted
 from retrieval.index.milvus.schema import names
@@ -155,6 +155,7 @@ class MilvusWriter:
         if self.live and new_generation:
             meta.next_generation(c, name, self.version)
 
+    @engine_call
     def set_follow_ups(self, stamp: str, found: dict[str, list[dict]]) -> None:
         """Replace every promise's follow-ups of this version (meta rows), with their stamp."""
         meta.set_follow_ups(self._client, self.where.collection, self.version, stamp, found)
