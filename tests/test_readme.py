@@ -3,6 +3,7 @@ and links must exist as written."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -147,3 +148,25 @@ def test_there_are_docs_pages():
 @pytest.mark.parametrize("page", [p.name for p in DOCS])
 def test_every_docs_page_is_linked_from_the_readme(page):
     assert f"](docs/{page}" in README, f"docs/{page} is not linked from the README"
+
+
+def test_the_python_examples_run(tmp_path, bundled_index):
+    """The README's "From Python" examples, run as a newcomer would: in a folder with `corpus/` and
+    the index at `.bronwijzer/index` (a copy of the bundled one), with the real model."""
+    import shutil
+    import subprocess
+    import sys
+
+    section = README.split("### From Python", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 2 and "searcher.close()" in blocks[0]
+    code = blocks[0].replace("searcher.close()\n", "") + blocks[1] + "searcher.close()\nprint('ran')\n"
+    (tmp_path / "corpus").symlink_to(ROOT / "corpus")
+    shutil.copytree(bundled_index, tmp_path / ".bronwijzer" / "index")
+    where = ("BRONWIJZER_CORPUS", "BRONWIJZER_INDEX", "BRONWIJZER_ENGINE", "BRONWIJZER_MILVUS_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(where)}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("ran"), done.stderr[-2000:]
+    assert "ervaringsdeskundigen" in done.stdout  # the follow-up was searched with its topic
