@@ -124,6 +124,16 @@ def test_a_filter_never_returns_fewer_passages_than_exist(engines):
         {(c.chunk_id, c.start, c.end) for c in local.index.document_chunks(one)}
 
 
+def test_many_slices_in_one_call(engines):
+    """The tracker reads every follow-up's passage in one call: hundreds of spans (Milvus refuses an
+    expression of about 45 "or"s or more, so they go in batches)."""
+    local, milvus = engines
+    spans = [(c.doc_id, c.start + shift, c.end) for d in local.documents
+             for c in local.index.document_chunks(d) for shift in (0, 1, 7) if c.end > c.start + shift]
+    assert len(spans) > 300
+    assert milvus.index.text_slices(spans) == local.index.text_slices(spans)
+
+
 def test_every_passage_is_verbatim_and_documents_match(engines):
     local, milvus = engines
     assert milvus.documents == local.documents

@@ -54,14 +54,17 @@ def read_text(client, parts: dict[str, str], doc_id: str, doc_key: str) -> str:
     return joined(pieces)
 
 
+SLICES_PER_QUERY = 32  # Milvus Lite refuses an expression of about 45 "or"s or more (its plan nests them)
+
+
 def read_slices(client, parts: dict[str, str], spans: list[tuple[str, str, int, int]]) -> list[str]:
     """text[start:end] for each (doc_id, doc_key, start, end), from only the pieces that hold them,
-    in one query."""
+    in one query per SLICES_PER_QUERY spans (one for a response's passages)."""
     wanted = [(d, k, s, e) for d, k, s, e in spans if e > s]
     pieces: dict[tuple[str, str], dict[int, dict]] = {}
-    if wanted:
+    for i in range(0, len(wanted), SLICES_PER_QUERY):
         expr = " or ".join(f"(doc_id == {lit(d)} and doc_key == {lit(k)} and piece_start < {int(e)} and "
-                           f"piece_end > {int(s)})" for d, k, s, e in wanted)
+                           f"piece_end > {int(s)})" for d, k, s, e in wanted[i : i + SLICES_PER_QUERY])
         for p in query_all(client, parts["texts"], f'field == "text" and ({expr})', _PIECE_FIELDS):
             pieces.setdefault((p["doc_id"], p["doc_key"]), {})[p["seq"]] = p
     out = []
