@@ -100,7 +100,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _follow_ups(searcher) -> dict:
     """The stored follow-ups; a warning line when they are not current (then there are none)."""
-
     state, found = searcher.read_follow_ups()
     if state != "current":
         print(f"bronwijzer: warning: the follow-ups of promises are {state} for this index (found by "

@@ -37,8 +37,6 @@ def describe(meta: dict) -> str:
     return f"{encoder} {dtype}" if encoder else str(meta.get("model_id"))
 
 
-
-
 def for_meta(meta: dict, embedder):
     """The embedder to add passages to an index with this manifest: the index's own encoder and
     precision when the user left them on auto. Raises EncoderConflict for a different explicit one."""

@@ -279,5 +279,4 @@ class IndexJob:
     chunking: object  # retrieval.text.chunking.ChunkSettings
     write: Write
     rebuild: bool = False
-    progress: Progress = None
 

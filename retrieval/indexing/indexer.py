@@ -1,7 +1,7 @@
 """The indexing pipeline: load → chunk → promises → terms → embed → write → follow-ups.
 
 `Indexer(settings).run()` is what `bronwijzer index` does; the app's own update and
-`Searcher.open(update=True)` use `Indexer.open()`, which keeps the reader it ends with. The engine
+`Searcher.open` use `Indexer.open()`, which returns the Searcher the follow-ups were found with. The engine
 (`retrieval.index.registry`) decides how its index is planned, locked, built or updated; the
 stages up to the write are `retrieval.indexing.sync`, the same for every engine; the last stage
 finds the promises' follow-ups with a search over what was just written and stores them through
@@ -11,25 +11,15 @@ the engine's writer.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from functools import partial
 
 from retrieval.config import Settings, embedder_for
 from retrieval.errors import EngineError, IndexBroken
 from retrieval.index import registry
 from retrieval.index.registry import Engine
-from retrieval.index.seam import IndexDescription, IndexJob, IndexReader, Progress, UpdateReport
+from retrieval.index.seam import IndexDescription, IndexJob, Progress, UpdateReport
 from retrieval.indexing.sync import sync
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """An indexing run's outcome: what it did, the index as it is now, the model, and warnings."""
-
-    report: UpdateReport
-    reader: IndexReader
-    embedder: object
-    notices: tuple[str, ...] = ()
+from retrieval.search.searcher import Searcher
 
 
 class Indexer:
@@ -43,39 +33,38 @@ class Indexer:
 
     def run(self, rebuild: bool = False) -> tuple[UpdateReport, IndexDescription, tuple[str, ...]]:
         """Index (or rebuild), find the follow-ups; (what happened, the index now, warnings)."""
-        done = self.open(rebuild)
+        searcher = self.open(rebuild)
         try:
-            return done.report, done.reader.describe(), done.notices
+            return searcher.report, searcher.index.describe(), tuple(searcher.notices)
         finally:
-            done.reader.close()
+            searcher.close()
 
-    def open(self, rebuild: bool = False) -> Indexed:
-        """As `run`, keeping the reader open for the caller (who closes it)."""
+    def open(self, rebuild: bool = False) -> Searcher:
+        """As `run`, then the Searcher the follow-ups were found with, open on the index as it is now
+        (its `report` says what was done, its `notices` hold the warnings); the caller closes it."""
         self.engine.check(self.settings)  # an unusable URI fails before the model loads
         embedder = self.embedder or embedder_for(self.settings)
         report, reader = self.engine.update(self.settings, embedder, self.job(rebuild))
         try:
-            notices = self._follow_ups(reader, embedder)
+            searcher = Searcher(reader, embedder, report, self.settings.ranking)
+            self._follow_ups(searcher)
         except BaseException:
             reader.close()
             raise
-        return Indexed(report, reader, embedder, notices)
+        return searcher
 
     def job(self, rebuild: bool = False) -> IndexJob:
         """What the engine is asked to do: the corpus, the chunking, and the stages up to the write."""
         s = self.settings
-        return IndexJob(s.corpus, s.chunk_settings, partial(_write, s, self.progress), rebuild, self.progress)
+        return IndexJob(s.corpus, s.chunk_settings, partial(_write, s, self.progress), rebuild)
 
-    def _follow_ups(self, reader: IndexReader, embedder) -> tuple[str, ...]:
+    def _follow_ups(self, searcher: Searcher) -> None:
         """The last stage: the promises' follow-ups, found on the index as written. A failure to
-        store them is a warning: the index itself is fine."""
+        store them is a warning (in the searcher's notices): the index itself is fine."""
         from retrieval.promises import followups
-        from retrieval.search.searcher import Searcher
 
-        searcher = Searcher(reader, embedder, config=self.settings.ranking)
-        sources = followups.Sources(searcher.search, reader.documents(), reader.describe().manifest,
-                                    searcher.config)
-        notices = list(searcher.notices)
+        reader = searcher.index
+        sources = followups.Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config)
         try:
             writer = self.engine.open_writer(self.settings, reader)
             try:
@@ -84,8 +73,7 @@ class Indexer:
             finally:
                 writer.close()
         except (sqlite3.Error, OSError, EngineError, IndexBroken) as exc:
-            notices.append(f"the follow-ups of promises could not be stored: {exc}")
-        return tuple(notices)
+            searcher.notices.append(f"the follow-ups of promises could not be stored: {exc}")
 
 
 def _write(settings: Settings, progress: Progress, writer, embedder, reuse, partials) -> dict:

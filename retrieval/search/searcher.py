@@ -95,10 +95,7 @@ class Searcher:
         if update if update is not None else engine.searcher_writes:
             from retrieval.indexing.indexer import Indexer
 
-            done = Indexer(settings, embedder=embedder, progress=progress).open()
-            searcher = cls(done.reader, done.embedder, done.report, settings.ranking)
-            searcher.notices.extend(n for n in done.notices if n not in searcher.notices)
-            return searcher
+            return Indexer(settings, embedder=embedder, progress=progress).open()
         engine.check(settings)  # an unusable URI fails before the model loads
         embedder = embedder or embedder_for(settings)
         return cls(engine.open_reader(settings, embedder), embedder, None, settings.ranking)

@@ -44,20 +44,26 @@ def plan(folder: Path, folders: Sequence[Path], model_id: str, dimension: int, s
     return judge(meta, files, folders, model_id, dimension, settings)
 
 
+def manifest(folder: Path) -> dict | None:
+    """What built the index in `folder` (its meta), or None when it holds no readable index."""
+    try:
+        ix = LocalIndex(folder)
+    except IndexBroken:
+        return None
+    try:
+        return dict(ix.meta)
+    finally:
+        ix.close()
+
 
 @contextmanager
 def _old_vectors(folder: Path, model_id: str) -> Iterator[VectorLookup]:
     """A lookup of reusable vectors: the current index's (same model), an interrupted build's, and
     an index of the previous format."""
     cached = embedcache.cached_vectors(folder, model_id)
-    try:
-        reader = LocalIndex(folder)
-    except IndexBroken:
-        old = None
-    else:
-        same = reader.meta.get("model_id") == model_id
-        reader.close()
-        old = LocalWriter(folder)
+    meta = manifest(folder)
+    same = meta is not None and meta.get("model_id") == model_id
+    old = LocalWriter(folder) if meta is not None else None
 
     def lookup(keys: list[str]) -> dict:
         found = {k: cached[k] for k in keys if k in cached}
@@ -193,17 +199,8 @@ def bring_up_to_date(folder: Path, embedder, job: IndexJob) -> tuple[UpdateRepor
 def for_index(folder: Path, embedder, rebuild: bool):
     """The embedder to add passages to the index in `folder` with: the index's own encoder and
     precision when the user left them on auto (encoder_record.for_meta)."""
-    if rebuild or not hasattr(embedder, "with_pair"):
-        return embedder
-    try:
-        ix = LocalIndex(folder)
-    except IndexBroken:
-        return embedder
-    try:
-        meta = dict(ix.meta)
-    finally:
-        ix.close()
-    return encoder_record.for_meta(meta, embedder)
+    meta = None if rebuild or not hasattr(embedder, "with_pair") else manifest(folder)
+    return embedder if meta is None else encoder_record.for_meta(meta, embedder)
 
 
 def _bring_up_to_date(folder: Path, embedder, job: IndexJob) -> UpdateReport:

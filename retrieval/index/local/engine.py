@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.config import Settings
-from retrieval.errors import IndexBroken
 from retrieval.index.local import build
 from retrieval.index.local.index import LocalIndex
 from retrieval.index.local.writer import LocalWriter
@@ -31,13 +30,7 @@ class LocalEngine:
     def lend_vectors(self, settings: Settings, model_id: str) -> VectorLookup | None:
         """The index folder's vectors, when it was built with this model."""
         folder = Path(settings.index)
-        try:
-            ix = LocalIndex(folder)
-        except IndexBroken:
-            return None
-        same = ix.meta.get("model_id") == model_id
-        ix.close()
-        if not same:
+        if (build.manifest(folder) or {}).get("model_id") != model_id:
             return None
 
         def lookup(keys: list[str]) -> dict:

@@ -52,7 +52,6 @@ class LocalIndex:
         index.load()
         return index
 
-
     # --- snapshot -------------------------------------------------------------------------------
 
     def _begin(self) -> None:

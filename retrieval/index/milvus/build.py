@@ -112,7 +112,6 @@ class _Run:
 def _index(client, where: Target, run: _Run) -> tuple[str, str, dict]:
     """(action, reason, sync's counts) of one indexer run, with the lease held."""
     job, embedder = run.job, run.embedder
-    assert embedder is not None
     folders, chunk_settings, rebuild = job.folders, job.chunking, job.rebuild
     state = meta.state(client, where.collection)
     live = int(state["live"]) if state else None
@@ -208,4 +207,3 @@ def _reuse(client, where: Target, live: int | None, manifest: dict, model_id: st
         return found
 
     return lookup
-
