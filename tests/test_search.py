@@ -349,3 +349,21 @@ def test_hybrid_score_is_fusion_times_priors(searcher):
     assert resp.results
     for p in resp.results:
         assert p.score == pytest.approx(fused[p.chunk_id], abs=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+@pytest.mark.parametrize("depth", [6, 100])
+def test_asking_for_more_passages_only_adds_passages(bundled_searcher, mode, depth):
+    """A question's first k passages are the same whatever k is asked: the candidate depth never
+    follows k (at depth 6 most of the 40 come from the deeper look, ranked after the first)."""
+    ranked = bundled_searcher.with_config(replace(E5, candidate_depth=depth))
+    for question in ("Hoeveel geld is er voor de opvang van slachtoffers?",
+                     "What does the minister do about labour exploitation?"):
+        most = ranked.search(question, k=40, mode=mode).results
+        assert len(most) == 40 or (mode == "lexical" and len(most) >= 25)  # lexical: matching ones
+        scores = [p.score for p in most]
+        assert scores == sorted(scores, reverse=True)
+        for k in (1, 3, 10, 25):
+            first = ranked.search(question, k=k, mode=mode).results
+            assert [(p.chunk_id, p.start, p.end, p.score) for p in first] == \
+                [(p.chunk_id, p.start, p.end, p.score) for p in most[:k]], (question, k)

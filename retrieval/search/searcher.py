@@ -189,7 +189,6 @@ class Searcher:
         cfg = self.config
         flt = index_filter(v.documents, v.doc_types, filters, warnings)
         ix = v.index
-        depth = max(cfg.candidate_depth, 4 * k)
 
         qvec = None
         if mode != "lexical":
@@ -204,26 +203,14 @@ class Searcher:
             q.expanded = expansions(ix, self._words, question, cfg.expansion_neighbours,
                                     cfg.expansion_min_cosine, set(q.tokens))
         q.bound = ix.lexical_bound(q.tokens) if q.tokens and mode != "dense" else 0.0
-        tiebreak = None
-        if mode == "dense":
-            hits = ix.dense_top(qvec, depth, flt)
-            chunks, scores = ix.chunks([i for i, _ in hits]), np.array([s for _, s in hits], np.float32)
-        elif mode == "lexical":
-            hits = ix.lexical_top(q.tokens, depth, flt) if q.tokens else []
-            tiebreak = np.array([s for _, s in hits], np.float32)
-            chunks, scores = ix.chunks([i for i, _ in hits]), fusion.lexical_normalised(tiebreak, q.bound)
-        else:
-            ids = dict.fromkeys(i for i, _ in ix.dense_top(qvec, depth, flt))
-            if q.tokens:
-                ids.update(dict.fromkeys(i for i, _ in ix.lexical_top(q.tokens, depth, flt)))
-            chunks = ix.chunks(list(ids))
-            scores = self._hybrid(ix, q, chunks)
-        candidates = fusion.ranked(chunks, scores, tiebreak)
-
+        candidates = self._candidates(ix, q, mode, cfg.candidate_depth, flt)
         numbered = self._number_matches(v, question, flt)
         if numbered:
             candidates = self._number_first(ix, numbered, question, candidates, mode, q)
         chosen = fusion.select(candidates, k)
+        if len(chosen) < k and len(candidates) >= cfg.candidate_depth:
+            chosen = fusion.select(self._deeper(ix, q, mode, max(2 * cfg.candidate_depth, 4 * k), flt,
+                                                candidates), k)
         texts = ix.text_slices([(c.doc_id, s, e) for c, _, s, e in chosen])
         results = tuple(self._passage(v, rank, *choice, text)
                         for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
@@ -231,6 +218,37 @@ class Searcher:
         abstained = not results or (not numbered and results[0].score < threshold)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
                               searched_as=question)
+
+    def _candidates(self, ix: IndexReader, q: Query, mode: str, depth: int, flt: IndexFilter | None
+                    ) -> list[tuple]:
+        """(chunk, score) best first from `depth` candidates of each side. The depth never follows
+        k, so a question's first passages are the same however many are asked for."""
+        tiebreak = None
+        if mode == "dense":
+            hits = ix.dense_top(q.qvec, depth, flt)
+            chunks, scores = ix.chunks([i for i, _ in hits]), np.array([s for _, s in hits], np.float32)
+        elif mode == "lexical":
+            hits = ix.lexical_top(q.tokens, depth, flt) if q.tokens else []
+            tiebreak = np.array([s for _, s in hits], np.float32)
+            chunks, scores = ix.chunks([i for i, _ in hits]), fusion.lexical_normalised(tiebreak, q.bound)
+        else:
+            ids = dict.fromkeys(i for i, _ in ix.dense_top(q.qvec, depth, flt))
+            if q.tokens:
+                ids.update(dict.fromkeys(i for i, _ in ix.lexical_top(q.tokens, depth, flt)))
+            chunks = ix.chunks(list(ids))
+            scores = self._hybrid(ix, q, chunks)
+        return fusion.ranked(chunks, scores, tiebreak)
+
+    def _deeper(self, ix: IndexReader, q: Query, mode: str, depth: int, flt: IndexFilter | None,
+                first: list[tuple]) -> list[tuple]:
+        """`first` followed by what a deeper look adds, for a k the first look cannot fill. The
+        additions rank after `first` (their scores capped at its last), so asking for more passages
+        only ever adds passages."""
+        seen = {c.chunk_id for c, _ in first}
+        floor = first[-1][1] if first else 1.0
+        more = [(c, min(s, floor)) for c, s in self._candidates(ix, q, mode, depth, flt)
+                if c.chunk_id not in seen]
+        return first + more
 
     def _tokens(self, ix: IndexReader, question: str, mode: str, lang: str) -> list[str]:
         """The question's lexical terms (for an English question in hybrid mode, `_english_words`)."""
