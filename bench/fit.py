@@ -19,9 +19,10 @@ import math
 import os
 import sys
 import time
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 import _prelude  # noqa: F401
+import numpy as np
 from _variants import bench_config, variant  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,6 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from search_grid import MODEL, add_run_options, open_runs  # noqa: E402
 
 from retrieval.evaluation import evaluate  # noqa: E402
+from retrieval.search.confidence import FEATURES, ConfidenceModel  # noqa: E402
 from retrieval.search.ranking import CALIBRATIONS, RankingConfig  # noqa: E402
 
 GRIDS = {  # the search-time constants of RankingConfig; thresholds are fitted after
@@ -52,6 +54,7 @@ GRIDS = {  # the search-time constants of RankingConfig; thresholds are fitted a
 # from rank 2 to 3 in one run of ~35 changes the mean by ~0.0016, so smaller gains are noise.
 MIN_GAIN = 0.002
 ABSTAIN_AT_MOST = 0.05  # share of answerable calibration questions a threshold may abstain on
+CONFIDENCE_L2 = 1.0  # ridge on the confidence model's standardised weights (few questions, 11 signals)
 
 
 Runs = list  # [(name, Searcher, calibration questions)] from search_grid.open_runs
@@ -60,6 +63,16 @@ Runs = list  # [(name, Searcher, calibration questions)] from search_grid.open_r
 def measure(runs: Runs, config: RankingConfig, mode: str = "hybrid") -> list[list[evaluate.Judged]]:
     """Every run's questions searched with `config` and judged."""
     return [evaluate.run_set(variant(s, config), qs, mode=mode, k=10) for _, s, qs in runs]
+
+
+def measure_signals(runs: Runs, config: RankingConfig) -> list[list[tuple]]:
+    """Every run's questions searched in hybrid mode: [(Judged, the response's Signals or None)]."""
+    out = []
+    for _, s, qs in runs:
+        searcher = variant(s, config)
+        responses = [searcher.search(q.question, k=10, history=list(q.history)) for q in qs]
+        out.append([(evaluate.judge(q, r, "hybrid"), r.signals) for q, r in zip(qs, responses, strict=True)])
+    return out
 
 
 def objective(judged_runs: list[list[evaluate.Judged]]) -> float:
@@ -103,6 +116,38 @@ def threshold(runs: Runs, config: RankingConfig, mode: str, lang: str) -> float:
     return math.floor(float(tops[allowed]) * 10_000) / 10_000
 
 
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
+    """(weights, bias) of an L2-regularised logistic regression, by Newton's method."""
+    X = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(X.shape[1])
+    penalty = np.diag([l2] * x.shape[1] + [0.0])
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-X @ w))
+        grad = X.T @ (p - y) + penalty @ w
+        hess = X.T @ (X * (p * (1 - p))[:, None]) + penalty
+        w = w - np.linalg.solve(hess, grad)
+    return w[:-1], float(w[-1])
+
+
+def fit_confidence(runs: Runs, config: RankingConfig, l2: float = CONFIDENCE_L2) -> ConfidenceModel:
+    """A ConfidenceModel fitted on the calibration questions' hybrid result lists (answerable = 1),
+    its cut the highest that keeps abstentions (threshold or model) on answerable questions at
+    ABSTAIN_AT_MOST, all runs pooled."""
+    rows = [(j.question.answerable, j.abstained, j.results[0].score if j.results else 0.0, resp_signals)
+            for judged in measure_signals(runs, replace(config, confidence=None))
+            for j, resp_signals in judged]
+    rows = [r for r in rows if r[3] is not None]
+    x = np.array([astuple(r[3]) for r in rows], dtype=np.float64)
+    y = np.array([1.0 if r[0] else 0.0 for r in rows])
+    mean, scale = x.mean(0), np.where(x.std(0) > 1e-9, x.std(0), 1.0)
+    weights, bias = logistic((x - mean) / scale, y, l2)
+    model = ConfidenceModel(*(tuple(round(float(v), 6) for v in a) for a in (mean, scale, weights)),
+                            round(bias, 6), 0.0)
+    answerable = sorted(model.probability(r[3]) for r in rows if r[0])
+    cut = math.floor(answerable[math.floor(ABSTAIN_AT_MOST * len(answerable))] * 10_000) / 10_000
+    return replace(model, cut=cut)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_options(ap, split=False)
@@ -119,6 +164,9 @@ def main() -> int:
     langs = (("nl", ""), ("en", "_en"))
     config = replace(config, **{f"abstain_{mode}{suffix}": threshold(runs, config, mode, lang)
                                 for mode in ("hybrid", "dense") for lang, suffix in langs})
+    config = replace(config, confidence=fit_confidence(runs, config))
+    weights = zip(FEATURES, config.confidence.weights, strict=True)
+    print("confidence weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
     print(f"\nfitted in {time.perf_counter() - started:.0f} s; mean calibration MRR@10 {best:.4f}")
     print(config)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date as Date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ class SearchResponse:
     filters: Filters = field(default_factory=Filters)
     warnings: tuple[str, ...] = ()
     searched_as: str = ""  # the text searched: the question, or a follow-up with its earlier questions
+    # Hybrid search: the probability that the passages answer the question (None without a fitted
+    # model), and the question's names, numbers and years none of the first passages names.
+    confidence: float | None = None
+    missing: tuple[str, ...] = ()
+    signals: Any = field(default=None, repr=False, compare=False)  # retrieval.search.confidence.Signals
 
 
 def parse_iso_date(value: str) -> Date:

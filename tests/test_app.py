@@ -24,8 +24,10 @@ CORPUS = ROOT / "corpus"
 DUTCH = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
 ENGLISH = "How does the minister respond to the petition about help after turning 18?"
 # Off the corpus's subject: its top hybrid score (about 0.13) is far under the Dutch hybrid threshold
-# (abstain_hybrid 0.4376, CALIBRATIONS in retrieval/search/ranking.py).
+# (abstain_hybrid 0.4376, CALIBRATIONS in retrieval/search/ranking.py) and the confidence model's cut.
 UNANSWERABLE = "Wat is het recept voor appeltaart?"
+# On the subject, but naming a year no passage names (confidence about 0.49, under the cut 0.5558).
+UNANSWERED = "Hoeveel slachtoffers registreerde CoMensha in 2031?"
 PROMISE = "Ik streef ernaar u voor de zomer hier nader over te informeren."
 
 
@@ -119,6 +121,13 @@ def test_unanswerable_question_says_so_and_marks_passages_weak(app):
     assert any("lijken deze vraag niet te beantwoorden" in w for w in texts(app.warning))
     titles = [m for m in texts(app.markdown) if m.startswith("**")]
     assert len(titles) == 3 and all("zwakke overeenkomst" in m for m in titles)
+
+
+def test_an_abstention_says_in_one_line_what_no_passage_names(app):
+    ask(app, UNANSWERED)
+    resp = last_response(app)
+    assert resp.abstained and resp.missing == ("2031",)
+    assert any("Geen passage noemt 2031." in w.replace("\\", "") for w in texts(app.warning))
 
 
 def test_empty_and_overlong_questions_get_a_clear_message(app):

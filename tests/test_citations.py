@@ -146,3 +146,11 @@ def test_ui_strings_are_complete_in_both_languages():
     assert warning_text("the question is longer than the model can read; only ...", "en").startswith(
         "The question is longer")
     assert warning_text("unknown document id(s): x", "nl") == "Let op: unknown document id(s): x"
+
+
+def test_missing_line_names_what_no_passage_names():
+    assert citations.missing_line(()) == ""
+    assert citations.missing_line(("2023",)) == "Geen passage noemt 2023."
+    line = citations.missing_line(("Fier", "2022", "Utrecht"), "en")
+    assert line == "No passage names Fier, 2022 or Utrecht."
+    assert citations.missing_line(("Fier", "2022"), "nl") == "Geen passage noemt Fier of 2022."

@@ -69,6 +69,21 @@ def test_both_engines_rank_the_dev_set_alike(engines, mode):
     assert parity.same_top >= len(questions) - 2, parity  # stronger than asked: nearly all identical
 
 
+def test_both_engines_abstain_alike(engines):
+    """The confidence model reads only what the seam gives, so both engines trust a list alike."""
+    local, milvus = engines
+    questions = load_eval_set(ROOT / "eval" / "dev.jsonl")
+    differ, gaps = 0, []
+    for q in questions:
+        a, b = (s.search(q.question, k=10) for s in (local, milvus))
+        differ += a.abstained != b.abstained
+        if a.confidence is not None and b.confidence is not None:
+            gaps.append(abs(a.confidence - b.confidence))
+        assert a.missing == b.missing, q.question
+    assert len(gaps) >= len(questions) - 8
+    assert differ <= 1 and max(gaps) <= 0.02, (differ, max(gaps))
+
+
 def test_lexical_scores_and_bounds_are_the_local_engines(engines):
     local, milvus = engines
     for question in ["opvang van slachtoffers", "B9-regeling verblijfsvergunning", "arbeidsuitbuiting"]:

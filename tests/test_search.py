@@ -122,18 +122,49 @@ def test_number_search_respects_filters(searcher):
 
 
 def test_abstention_follows_the_config(searcher):
-    resp = searcher.search("quantumcomputers en supergeleiding", k=2, mode="hybrid")
+    """Hybrid search abstains by the confidence model; without one, and in the other modes, by the
+    threshold. Weak results are still returned."""
+    q = "quantumcomputers en supergeleiding"
+    resp = searcher.search(q, k=2, mode="hybrid")
     assert resp.threshold == E5.abstain_hybrid
-    assert resp.abstained and len(resp.results) == 2  # weak results are still returned
-    lenient = searcher.with_config(replace(E5, abstain_hybrid=0.0))
-    resp = lenient.search("quantumcomputers en supergeleiding", k=2, mode="hybrid")
+    assert resp.abstained and len(resp.results) == 2
+    assert 0.0 <= resp.confidence < E5.confidence.cut
+    trusting = searcher.with_config(replace(E5, confidence=replace(E5.confidence, cut=0.0)))
+    assert not trusting.search(q, k=2, mode="hybrid").abstained
+    by_threshold = searcher.with_config(replace(E5, confidence=None))
+    resp = by_threshold.search(q, k=2, mode="hybrid")
+    assert resp.abstained and resp.confidence is None
+    lenient = searcher.with_config(replace(E5, confidence=None, abstain_hybrid=0.0))
+    resp = lenient.search(q, k=2, mode="hybrid")
     assert resp.threshold == 0.0 and not resp.abstained
-    assert searcher.search("quantumcomputers en supergeleiding", k=2, mode="hybrid").abstained
+    assert searcher.search(q, k=2, mode="dense").abstained
+
+
+def test_confidence_signals_and_missing_names():
+    from retrieval.search.confidence import key_terms, missing_terms
+
+    assert key_terms("How many victims did CoMensha register in 2023 in Rotterdam?") == \
+        ["CoMensha", "2023", "Rotterdam"]
+    assert key_terms("Wat zegt de Nationaal Rapporteur over mensenhandel?") == []
+    assert missing_terms("Wat deed CoMensha in 2023?", ["CoMensha registreerde in 2021 ..."]) == ["2023"]
+
+
+def test_a_list_that_names_what_the_question_names_is_trusted_more(bundled_searcher):
+    """The confidence model weighs coverage positively: the same list with the question's year
+    missing from its passages is trusted less."""
+    from dataclasses import replace as change
+
+    resp = bundled_searcher.search("Hoeveel geld is er in 2019 extra naar de opvang gegaan?", k=10)
+    assert resp.signals is not None and resp.confidence is not None
+    model = E5.confidence
+    assert model.probability(change(resp.signals, coverage=0.0)) < model.probability(
+        change(resp.signals, coverage=1.0))
 
 
 def test_english_questions_have_their_own_thresholds(searcher):
     assert E5.abstain_hybrid_en is not None and E5.abstain_hybrid_en != E5.abstain_hybrid
-    english = searcher.search("What about quantum computers and superconductivity?", k=2, mode="hybrid")
+    by_threshold = searcher.with_config(replace(E5, confidence=None))
+    english = by_threshold.search("What about quantum computers and superconductivity?", k=2, mode="hybrid")
     assert english.threshold == E5.abstain_hybrid_en and english.abstained
     dense = searcher.search("What about quantum computers and superconductivity?", k=2, mode="dense")
     assert dense.threshold == E5.abstain_dense_en

@@ -88,7 +88,8 @@ def _read_queries(path: str) -> list[str]:
 def response_json(resp, qid=None, with_id: bool = False) -> dict:
     out = {"id": qid} if with_id else {}
     out.update(question=resp.question, searched_as=resp.searched_as or resp.question, mode=resp.mode,
-               abstained=resp.abstained, threshold=resp.threshold,
+               abstained=resp.abstained, threshold=resp.threshold, confidence=resp.confidence,
+               missing=list(resp.missing),
                results=[{f: getattr(p, f) for f in RESULT_FIELDS} for p in resp.results])
     return out
 
@@ -102,7 +103,9 @@ def _human(resp) -> str:
     if resp.searched_as and resp.searched_as != resp.question:
         lines.append(f"searched as: {resp.searched_as}")
     if resp.abstained:
-        lines.append(f"(no passage clears the {resp.mode} threshold {resp.threshold:.2f}: weak matches only)")
+        lines.append("(the passages do not seem to answer the question: weak matches only)")
+        if resp.missing:
+            lines.append(f"({citations.missing_line(resp.missing, 'en')})")
     if not resp.results:
         lines.append("no passages found")
     for p in resp.results:

@@ -7,7 +7,7 @@ with the latest date it mentions as a hint, and a date taken from a metadata sid
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
 from retrieval.records import Filters, parse_iso_date
@@ -153,6 +153,18 @@ def relevance(score: float, threshold: float, abstained: bool = False) -> str:
         return "weak"
     strong_from = threshold + STRONG_FRACTION * max(1.0 - threshold, 0.0)
     return "strong" if score >= strong_from else "possible"
+
+
+def missing_line(missing: Sequence[str], lang: str = "nl") -> str:
+    """One line on why search abstained: the question's names, numbers and years no passage names
+    ("Geen passage noemt 2023 of Chat."); empty when there are none."""
+    if not missing:
+        return ""
+    en = _lang(lang) == "en"
+    items = missing[-1]
+    if len(missing) > 1:
+        items = ", ".join(missing[:-1]) + (" or " if en else " of ") + items
+    return f"No passage names {items}." if en else f"Geen passage noemt {items}."
 
 
 def relevance_words(score: float, threshold: float, abstained: bool = False, lang: str = "nl") -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from retrieval.search.confidence import ConfidenceModel
+
 
 @dataclass(frozen=True)
 class RankingConfig:
@@ -37,9 +39,10 @@ class RankingConfig:
     doc_size_prior: float = 0.0  # / (1 + this * ln(chunks in the document)): a long report's near-misses
     short_chunk_prior: float = 0.0  # * min(1, chars / 300) ** this: scraps (a heading, a table cell)
     promise_question_weight: float = 1.0  # for a question about promises: passages without a promise
-    # Abstention: a top score under the mode's threshold for the question's language says "no good
-    # answer" (0: never). English questions score lower (their words rarely match Dutch text), so
-    # they have thresholds of their own; None: the same as Dutch.
+    # Thresholds: a top score under the mode's threshold for the question's language says "no good
+    # answer" (0: never) in dense and lexical search, and a passage under it reads as "weak" in
+    # every mode. English questions score lower (their words rarely match Dutch text), so they have
+    # thresholds of their own; None: the same as Dutch.
     abstain_hybrid: float = 0.0
     abstain_dense: float = 0.0
     abstain_lexical: float = 0.0
@@ -47,6 +50,9 @@ class RankingConfig:
     abstain_dense_en: float | None = None
     abstain_lexical_en: float | None = None
     number_match_score: float = 1.0  # score given to the passage of a document asked for by its number
+    # Hybrid search also abstains when this model's probability that the list answers the question
+    # is under its cut (retrieval/search/confidence.py); None: the thresholds alone.
+    confidence: ConfidenceModel | None = None
 
     def dense_weight(self, lang: str) -> float:
         return self.dense_weight_en if lang == "en" else self.dense_weight_nl
@@ -60,10 +66,11 @@ class RankingConfig:
 
 
 # Fitted 2026-12-03 by bench/fit.py on calibration questions (issue 15; first fitted in issue 12).
-# Abstention thresholds, per question language: the highest top score that abstains on at most 5%
-# of the answerable calibration questions in that language. They catch questions outside the
-# corpus's subject; on-topic questions asking for a fact the corpus lacks score like answerable
-# ones (see the README). promise_question_weight changes no calibration question's ranking, so it
+# Thresholds, per question language: the highest top score that abstains on at most 5% of the
+# answerable calibration questions in that language. Dense and lexical search abstain by them;
+# hybrid search abstains by the confidence model (its cut abstains on at most 5% of the answerable
+# calibration questions), and its threshold says which passages read as "weak" and which may be
+# a promise's follow-up. promise_question_weight changes no calibration question's ranking, so it
 # keeps its earlier value.
 CALIBRATIONS: dict[str, RankingConfig] = {
     "multilingual-e5-small": RankingConfig(
@@ -72,6 +79,15 @@ CALIBRATIONS: dict[str, RankingConfig] = {
         promise_question_weight=0.6, expansion_weight=0.4, expansion_neighbours=3,
         expansion_min_cosine=0.9, abstain_hybrid=0.4376, abstain_hybrid_en=0.2512,
         abstain_dense=0.8619, abstain_dense_en=0.8144, abstain_lexical=0.0,
+        # Fitted 2026-12-07 by bench/fit.py (issue 25): signals in confidence.FEATURES order.
+        confidence=ConfidenceModel(
+            mean=(0.451321, 0.060762, 0.864743, 0.006671, 0.017265, 0.507391, 0.064058, 0.124204,
+                  0.228235, 0.858824, 0.5),
+            scale=(0.130925, 0.061058, 0.034227, 0.004237, 0.008977, 0.205881, 0.049219, 0.06956,
+                   0.217803, 0.298757, 0.5),
+            weights=(0.618826, -0.555441, 0.468436, 0.783409, 0.175791, 0.646568, -0.776094, -0.267713,
+                     0.141952, 0.205592, 0.857816),
+            bias=1.505139, cut=0.5558),
     ),
 }
 

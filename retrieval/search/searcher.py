@@ -23,7 +23,7 @@ import numpy as np
 from retrieval.errors import IndexChanged, QueryError
 from retrieval.index.seam import ChunkInfo, DocInfo, IndexFilter, IndexReader, Progress, UpdateReport
 from retrieval.records import Filters, Metadata, Passage, SearchResponse
-from retrieval.search import conversation, docnumbers, fusion
+from retrieval.search import confidence, conversation, docnumbers, fusion
 from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import (
     MODES,
@@ -204,6 +204,7 @@ class Searcher:
                                     cfg.expansion_min_cosine, set(q.tokens))
         q.bound = ix.lexical_bound(q.tokens) if q.tokens and mode != "dense" else 0.0
         candidates = self._candidates(ix, q, mode, cfg.candidate_depth, flt)
+        sides = (q.dense_hits, q.lexical_hits)
         numbered = self._number_matches(v, question, flt)
         if numbered:
             candidates = self._number_first(ix, numbered, question, candidates, mode, q)
@@ -216,8 +217,26 @@ class Searcher:
                         for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
         threshold = cfg.threshold(mode, lang)
         abstained = not results or (not numbered and results[0].score < threshold)
+        judged = {}
+        if mode == "hybrid" and results and not numbered:
+            judged = self._judge(question, q, results, sides)
+            if cfg.confidence is not None:
+                abstained = judged["confidence"] < cfg.confidence.cut
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
-                              searched_as=question)
+                              searched_as=question, **judged)
+
+    def _judge(self, question: str, q: Query, results: tuple[Passage, ...], sides: tuple) -> dict:
+        """The response's confidence (None without a model), the question's names, numbers and
+        years that no passage shown first names, and the signals behind them (retrieval.search.confidence)."""
+        dense_hits, lexical_hits = sides
+        shares = fusion.lexical_normalised(np.array([s for _, s in lexical_hits], np.float32), q.bound)
+        lexical = list(zip([i for i, _ in lexical_hits], shares.tolist(), strict=True))
+        texts = [p.text for p in results]
+        found = confidence.signals(question, q.lang == "en", [p.score for p in results], dense_hits,
+                                   lexical, texts)
+        model = q.config.confidence
+        return {"signals": found, "confidence": model.probability(found) if model else None,
+                "missing": tuple(confidence.missing_terms(question, texts[:confidence.COVERED_BY]))}
 
     def _candidates(self, ix: IndexReader, q: Query, mode: str, depth: int, flt: IndexFilter | None
                     ) -> list[tuple]:
@@ -232,9 +251,10 @@ class Searcher:
             tiebreak = np.array([s for _, s in hits], np.float32)
             chunks, scores = ix.chunks([i for i, _ in hits]), fusion.lexical_normalised(tiebreak, q.bound)
         else:
-            ids = dict.fromkeys(i for i, _ in ix.dense_top(q.qvec, depth, flt))
-            if q.tokens:
-                ids.update(dict.fromkeys(i for i, _ in ix.lexical_top(q.tokens, depth, flt)))
+            q.dense_hits = ix.dense_top(q.qvec, depth, flt)
+            q.lexical_hits = ix.lexical_top(q.tokens, depth, flt) if q.tokens else []
+            ids = dict.fromkeys(i for i, _ in q.dense_hits)
+            ids.update(dict.fromkeys(i for i, _ in q.lexical_hits))
             chunks = ix.chunks(list(ids))
             scores = self._hybrid(ix, q, chunks)
         return fusion.ranked(chunks, scores, tiebreak)

@@ -42,6 +42,8 @@ class Query:
     config: RankingConfig
     bound: float = 0.0
     expanded: list[str] = field(default_factory=list)  # Dutch terms the English words map to
+    dense_hits: list[tuple[str, float]] = field(default_factory=list)  # hybrid: each side's candidates
+    lexical_hits: list[tuple[str, float]] = field(default_factory=list)
 
 
 def truncate(embedder, question: str) -> tuple[str, bool]:

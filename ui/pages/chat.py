@@ -163,7 +163,8 @@ def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
         st.info(t["no_results"])
         return
     if resp.abstained:
-        st.warning(t["abstain"], icon=":material/help:")
+        why = citations.missing_line(resp.missing, lang)
+        st.warning(t["abstain"] + (f" {md(why)}" if why else ""), icon=":material/help:")
     shown = resp.results[: min(len(resp.results), ss.ui_n + turn["more"])]
     missing = [p for p in shown if p.rank not in turn["marks"]]
     if missing:
