@@ -20,7 +20,7 @@ LOAD_CODE = ("retrieval.ingest.loading", "retrieval.ingest.readers", "retrieval.
              "retrieval.ingest.sidecar", "retrieval.ingest.dates", "retrieval.records")
 CHUNK_CODE = ("retrieval.text.chunking", "retrieval.text.structure", "retrieval.text.noise",
               "retrieval.text.letterhead", "retrieval.text.spans", "retrieval.text.tokens",
-              "retrieval.text.terms", "retrieval.text.language")
+              "retrieval.text.terms", "retrieval.text.language", "retrieval.text.sentences")
 PROMISE_CODE = ("retrieval.promises.detect", "retrieval.promises.classify", "retrieval.promises.deadlines",
                 "retrieval.text.structure", "retrieval.text.noise", "retrieval.text.letterhead",
                 "retrieval.text.spans", "retrieval.text.sentences", "retrieval.ingest.dates",

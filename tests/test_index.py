@@ -17,6 +17,9 @@ from retrieval.records import Document
 from retrieval.search.searcher import Searcher
 from retrieval.text import chunking
 
+# Texts embedded besides the chunks: each chunk of two or more sentences has a vector per sentence
+# (retrieval.text.sentences.chunk_sentences); only "visserij" has two.
+SENTENCE_TEXTS = 2
 DOCS = {
     "visserij": "De visserij in de Noordzee staat onder druk. Vissers melden lagere vangsten van kabeljauw.",
     "opvang": "Slachtoffers van mensenhandel krijgen opvang in een beschermde woonvorm met begeleiding.",
@@ -35,6 +38,17 @@ def write_corpus(folder, docs=DOCS):
 def chunk_keys(path, doc_id):
     doc = Document(doc_id=doc_id, path=str(path), text=path.read_text("utf-8"))
     return {text_key(c.embed_text or c.text) for c in chunking.chunk(doc, chunking.ChunkSettings())}
+
+
+def embedded_keys(path, doc_id):
+    """The keys of every text the model embeds for a document: its chunks and their sentences."""
+    from retrieval.text.sentences import chunk_sentences
+
+    doc = Document(doc_id=doc_id, path=str(path), text=path.read_text("utf-8"))
+    chunks = chunking.chunk(doc, chunking.ChunkSettings())
+    return {text_key(c.embed_text or c.text) for c in chunks} | {
+        text_key(s) for c in chunks for s in chunk_sentences(doc.text, c.start, c.end)
+        if len(chunk_sentences(doc.text, c.start, c.end)) > 1}
 
 
 def open_(corpus, index, embedder, chunk_settings=None, **kw):
@@ -75,7 +89,8 @@ def test_edit_reembeds_only_changed_chunks_and_delete_removes(tmp_path):
     (corpus / "opvang.txt").write_text("Opvang gebeurt nu in gespecialiseerde centra.", "utf-8")
     s = open_([corpus], tmp_path / "ix", fake)
     assert s.report.action == "updated"
-    assert sum(fake.calls) == len(chunk_keys(corpus / "opvang.txt", "opvang")) == s.report.embedded
+    assert len(chunk_keys(corpus / "opvang.txt", "opvang")) == s.report.embedded
+    assert sum(fake.calls) == len(embedded_keys(corpus / "opvang.txt", "opvang"))
     top = s.search("gespecialiseerde centra", k=1, mode="lexical").results[0]
     assert top.doc_id == "opvang" and "gespecialiseerde" in top.text
 
@@ -93,7 +108,7 @@ def test_model_change_and_chunk_settings_change_rebuild(tmp_path):
     other = FakeEmbedder(model_id="fake-other")
     s = open_([corpus], tmp_path / "ix", other)
     assert s.report.action == "rebuilt" and "model" in s.report.reason
-    assert s.report.embedded == s.report.chunks and sum(other.calls) == s.report.chunks
+    assert s.report.embedded == s.report.chunks and sum(other.calls) == s.report.chunks + SENTENCE_TEXTS
     settings = chunking.ChunkSettings(**{**chunking.ChunkSettings().__dict__, "size": 400})
     s = open_([corpus], tmp_path / "ix", other, chunk_settings=settings)
     assert s.report.action == "rebuilt" and "chunk" in s.report.reason
@@ -184,7 +199,7 @@ def test_broken_index_is_reported_and_rebuilt(tmp_path, damage):
     else:
         con = sqlite3.connect(ix / "index.sqlite")
         con.execute({"old_format": "UPDATE meta SET value = '1' WHERE key = 'format'",
-                     "missing_vector": "DELETE FROM vectors WHERE rowid = (SELECT min(rowid) FROM vectors)",
+                     "missing_vector": "DELETE FROM vectors WHERE key = (SELECT min(vec_key) FROM chunks)",
                      "no_meta": "DROP TABLE meta"}[damage])
         con.commit()
         con.close()
@@ -216,7 +231,7 @@ def test_index_of_the_previous_format_is_rebuilt_reusing_its_vectors(tmp_path):
         LocalIndex.open(ix)
     fake.calls.clear()
     s = open_([corpus], ix, fake)
-    assert s.report.action == "rebuilt" and fake.calls == []
+    assert s.report.action == "rebuilt" and sum(fake.calls) == SENTENCE_TEXTS  # an old format had none
     assert s.report.reused == s.report.chunks == len(keys)
     assert not (ix / "manifest.json").exists()
 
@@ -262,7 +277,8 @@ def test_progress_reports_stages(tmp_path):
     open_([corpus], tmp_path / "ix", FakeEmbedder(), progress=lambda m, d, t: seen.append((m, d, t)))
     stages = [m for m, _, _ in seen]
     assert stages[0] == "Reading corpus" and "Embedding" in stages and stages[-1] == "Writing index"
-    assert ("Embedding", 3, 3) in seen and all(0 <= d <= t for _, d, t in seen)
+    texts = 3 + SENTENCE_TEXTS
+    assert ("Embedding", texts, texts) in seen and all(0 <= d <= t for _, d, t in seen)
 
 
 def test_importing_retrieval_is_light():

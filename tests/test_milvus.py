@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_vocabulary import stored_vocabulary
 
@@ -82,6 +83,17 @@ def test_both_engines_abstain_alike(engines):
         assert a.missing == b.missing, q.question
     assert len(gaps) >= len(questions) - 8
     assert differ <= 1 and max(gaps) <= 0.02, (differ, max(gaps))
+
+
+def test_both_engines_give_the_same_best_sentences(engines):
+    """The second look reads each candidate's sentence vectors: the same scores from both engines,
+    for chunks with several sentences and for chunks that are their own only sentence."""
+    local, milvus = engines
+    qvec = local.embedder.embed_queries(["Hoeveel geld gaat naar de opvang van slachtoffers?"])[0]
+    ids = [c.chunk_id for d in sorted(local.documents) for c in local.index.document_chunks(d)][::3]
+    a, b = local.index.sentence_scores(qvec, ids), milvus.index.sentence_scores(qvec, ids)
+    assert len(ids) >= 30 and np.allclose(a, b, atol=1e-4), np.abs(a - b).max()
+    assert (a >= local.index.dense_scores(qvec, ids) - 0.2).all()
 
 
 def test_lexical_scores_and_bounds_are_the_local_engines(engines):

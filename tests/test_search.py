@@ -398,3 +398,27 @@ def test_asking_for_more_passages_only_adds_passages(bundled_searcher, mode, dep
             first = ranked.search(question, k=k, mode=mode).results
             assert [(p.chunk_id, p.start, p.end, p.score) for p in first] == \
                 [(p.chunk_id, p.start, p.end, p.score) for p in most[:k]], (question, k)
+
+
+def test_the_second_look_scores_each_chunk_by_its_best_sentence(bundled_searcher):
+    """sentence_scores is the best cosine of the question with the chunk's sentences, as the model
+    embeds them now; a chunk of one sentence scores its own cosine."""
+    import numpy as np
+
+    from retrieval.text.sentences import chunk_sentences
+
+    ix, embedder = bundled_searcher.index, bundled_searcher.embedder
+    qvec = embedder.embed_queries(["Hoeveel slachtoffers registreerde CoMensha?"])[0]
+    chunks = [c for d in sorted(bundled_searcher.documents) for c in ix.document_chunks(d)][:40]
+    got = ix.sentence_scores(qvec, [c.chunk_id for c in chunks])
+    own = ix.dense_scores(qvec, [c.chunk_id for c in chunks])
+    several = 0
+    for c, score, alone in zip(chunks, got, own, strict=True):
+        sentences = chunk_sentences(bundled_searcher.document_text(c.doc_id), c.start, c.end)
+        if len(sentences) < 2:
+            assert score == pytest.approx(alone, abs=1e-6)
+            continue
+        several += 1
+        best = float((np.asarray(embedder.embed_passages(sentences)) @ qvec).max())
+        assert score == pytest.approx(best, abs=0.01), c.chunk_id
+    assert several >= 20

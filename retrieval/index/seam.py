@@ -108,6 +108,9 @@ class IndexedChunk:
     vec_key: str  # sha256 of the embedded text: the embedding cache's key
     tokens: tuple[str, ...]  # retrieval.index.local.lexical.tokenize of the embedded text
     promise: bool = False
+    # The vector keys of its sentences (retrieval.text.sentences), for the second look of search
+    # (RankingReader.sentence_scores); its own `vec_key` when it has fewer than two long enough.
+    sentence_keys: tuple[str, ...] = ()
 
     @property
     def chunk_id(self) -> str:
@@ -163,6 +166,10 @@ class RankingReader(Protocol):
 
     def dense_scores(self, qvec: np.ndarray, ids: Sequence[str]) -> np.ndarray:
         """Cosine of each of these chunks (exact)."""
+
+    def sentence_scores(self, qvec: np.ndarray, ids: Sequence[str]) -> np.ndarray:
+        """Each chunk's best cosine over its sentences' stored vectors (its own cosine when none
+        are stored): read only for the candidates a search looks at again."""
 
     def lexical_scores(self, tokens: Sequence[str], ids: Sequence[str]) -> np.ndarray:
         """Raw BM25 of each of these chunks."""

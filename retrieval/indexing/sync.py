@@ -24,6 +24,7 @@ from retrieval.index.seam import IndexedChunk, IndexedDocument, IndexWriter, Pro
 from retrieval.index.vectors import text_key
 from retrieval.indexing import vocabulary
 from retrieval.ingest.files import corpus_files
+from retrieval.text.sentences import chunk_sentences
 from retrieval.text.terms import document_terms
 from retrieval.text.tokens import tokenize
 
@@ -51,9 +52,9 @@ def _changed(folders, files: dict, stored: dict, meta: dict, codes: dict) -> set
 def sync(ix: IndexWriter, folders: Sequence[Path], embedder, chunk_settings, progress: Progress,
          reuse: VectorLookup | None, partials: Path) -> dict:
     """Update the index `ix` writes to the corpus. Returns {"written": documents written or deleted,
-    "embedded": texts sent to the model, "skipped": files set aside}. An interrupted embedding run
-    leaves its vectors beside `partials` (the index folder, or the engine's work folder) for the
-    next run."""
+    "embedded": chunk texts sent to the model (their sentences besides), "skipped": files set
+    aside}. An interrupted embedding run leaves its vectors beside `partials` (the index folder, or
+    the engine's work folder) for the next run."""
     from retrieval.ingest import loading
 
     if progress:
@@ -86,8 +87,9 @@ def sync(ix: IndexWriter, folders: Sequence[Path], embedder, chunk_settings, pro
         if deleted:
             ix.delete_documents(deleted)
         for group in _groups(todo, GROUP_CHARS):
-            docs, chunks = _prepare(group, chunk_settings)
-            vectors, count = _vectors(ix, chunks, embedder, reuse, Path(partials), progress)
+            docs, chunks, texts = _prepare(group, chunk_settings)
+            vectors, todo_keys = _vectors(ix, texts, embedder, reuse, Path(partials), progress)
+            count = sum(1 for c in chunks if c.vec_key in todo_keys)  # chunks embedded (sentences aside)
             ix.upsert_documents(docs, chunks, vectors)
             embedded, done = embedded + count, done + len(group)
             if progress:
@@ -117,13 +119,15 @@ def _groups(todo: list, chars: int) -> Iterator[list]:
         yield group
 
 
-def _prepare(todo, chunk_settings) -> tuple[list[IndexedDocument], list[IndexedChunk]]:
-    """Chunks, lexical tokens and promise flags of the documents to (re)write."""
+def _prepare(todo, chunk_settings) -> tuple[list[IndexedDocument], list[IndexedChunk], dict[str, str]]:
+    """Chunks, lexical tokens, promise flags and sentence keys of the documents to (re)write, with
+    every text to embed by its key (chunks and sentences)."""
     from retrieval.promises.detect import promises_in
     from retrieval.text import chunking
 
     docs: list[IndexedDocument] = []
     chunks: list[IndexedChunk] = []
+    texts: dict[str, str] = {}
     for doc, (chunk_key, promise_key) in todo:
         found = tuple(replace(p, overdue=False) for p in promises_in(doc))
         spans = [(p.start, p.end) for p in found if p.kind == "promise"]
@@ -133,18 +137,25 @@ def _prepare(todo, chunk_settings) -> tuple[list[IndexedDocument], list[IndexedC
         for c in pieces:
             text = c.embed_text or c.text
             promise = any(s < c.end and c.start < e for s, e in spans)
-            chunks.append(IndexedChunk(c, text_key(text), tuple(tokenize(text)), promise))
-    return docs, chunks
+            key = text_key(text)
+            texts[key] = text
+            sentences = chunk_sentences(doc.text, c.start, c.end)
+            if len(sentences) < 2:  # a chunk of one sentence is its own best sentence
+                sentences = []
+            texts.update((text_key(s), s) for s in sentences)
+            keys = tuple(text_key(s) for s in sentences) or (key,)
+            chunks.append(IndexedChunk(c, key, tuple(tokenize(text)), promise, keys))
+    return docs, chunks, texts
 
 
-def _vectors(ix: IndexWriter, chunks: Sequence[IndexedChunk], embedder, reuse: VectorLookup | None,
-             partials: Path, progress: Progress = None) -> tuple[dict[str, np.ndarray], int]:
-    """(vectors to store, how many were embedded): what the index lacks, from `reuse` or the model."""
-    texts = {c.vec_key: c.chunk.embed_text or c.chunk.text for c in chunks}
+def _vectors(ix: IndexWriter, texts: dict[str, str], embedder, reuse: VectorLookup | None,
+             partials: Path, progress: Progress = None) -> tuple[dict[str, np.ndarray], set[str]]:
+    """(vectors to store, the keys the model embedded): what the index lacks, from `reuse` or the
+    model."""
     have = set(ix.stored_vectors(list(texts)))
     missing = [k for k in texts if k not in have]
     found = reuse(missing) if reuse and missing else {}
     found = {k: v for k, v in found.items() if np.shape(v) == (int(embedder.dimension),)}
     todo = {k: texts[k] for k in missing if k not in found}
     found.update(embedcache.embed_missing(partials, todo, embedder, progress))
-    return found, sum(1 for c in chunks if c.vec_key in todo)
+    return found, set(todo)

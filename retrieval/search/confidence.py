@@ -112,3 +112,19 @@ def signals(question: str, english: bool, fused: Sequence[float], dense_hits: Se
         lexical_wig=_wig(lexical), agreement=agree,
         coverage=1.0 - len(missing) / len(terms) if terms else 1.0, english=1.0 if english else 0.0,
     )
+
+
+def judge(question: str, q, results: Sequence, sides: tuple) -> dict:
+    """The SearchResponse fields of one hybrid search: its signals, its confidence (None without a
+    model in `q.config`) and the question's names, numbers and years the first passages leave out.
+    `q` is the search's view.Query; `sides` its (dense hits, lexical hits) as the index gave them."""
+    from retrieval.search.fusion import lexical_normalised
+
+    dense_hits, lexical_hits = sides
+    shares = lexical_normalised(np.array([s for _, s in lexical_hits], np.float32), q.bound)
+    lexical = list(zip([i for i, _ in lexical_hits], shares.tolist(), strict=True))
+    texts = [p.text for p in results]
+    found = signals(question, q.lang == "en", [p.score for p in results], dense_hits, lexical, texts)
+    model = q.config.confidence
+    return {"signals": found, "confidence": model.probability(found) if model else None,
+            "missing": tuple(missing_terms(question, texts[:COVERED_BY]))}

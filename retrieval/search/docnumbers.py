@@ -43,3 +43,10 @@ def remainder(question: str) -> str:
     text = _DOSSIER_NR.sub(" ", text)
     text = _FILLER.sub(" ", text)
     return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def documents_asked_for(numbers: dict[str, list[str]], documents: dict, question: str, flt=None) -> list[str]:
+    """The ids of the documents whose number the question names (`numbers`: key -> doc ids, as
+    search's View keeps them), those the filter admits, in id order."""
+    docs = sorted({d for key in number_keys(question) for d in numbers.get(key, ())})
+    return [d for d in docs if flt is None or flt.admits(documents[d])]

@@ -64,6 +64,21 @@ def priors(chunks: Sequence, cfg, promise_question: bool = False) -> np.ndarray:
     return factor.astype(np.float32)
 
 
+def second_look(ranked_: list[tuple], best_sentence: np.ndarray, cfg, promise_question: bool = False
+                ) -> list[tuple]:
+    """The first len(best_sentence) candidates scored again with their best-matching sentence's
+    cosine: (1 - w) * fused + w * dense'(cosine) * priors, w = cfg.second_look_weight. A long
+    passage whose answer is one sentence among many gets its due; the others keep their order after
+    them (scores capped at the last of the first)."""
+    n, w = len(best_sentence), cfg.second_look_weight
+    head, rest = ranked_[:n], ranked_[n:]
+    chunks = [c for c, _ in head]
+    sentence = dense_normalised(best_sentence, *cfg.dense_range) * priors(chunks, cfg, promise_question)
+    head = ranked(chunks, (1 - w) * np.array([s for _, s in head]) + w * sentence)
+    floor = head[-1][1]
+    return head + [(c, min(s, floor)) for c, s in rest]
+
+
 def ranked(chunks: Sequence, scores: np.ndarray, tiebreak: np.ndarray | None = None) -> list[tuple]:
     """(chunk, score) best first; ties by `tiebreak` (higher first), then in chunk order (document
     id, then start), so that every engine ranks equal scores alike."""

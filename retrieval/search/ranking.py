@@ -34,6 +34,10 @@ class RankingConfig:
     expansion_weight: float = 0.0
     expansion_neighbours: int = 3
     expansion_min_cosine: float = 0.9
+    # The second look (hybrid): the first `second_look_depth` candidates are scored again by their
+    # best-matching sentence's cosine, weighted `second_look_weight` (0: off).
+    second_look_depth: int = 0
+    second_look_weight: float = 0.0
     # Priors on the hybrid score (1.0 or 0.0: no effect):
     footnote_weight: float = 1.0  # footnotes cite their sources in the question's words; bodies answer
     doc_size_prior: float = 0.0  # / (1 + this * ln(chunks in the document)): a long report's near-misses

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ import numpy as np
 
 from retrieval.errors import IndexChanged, QueryError
 from retrieval.index.seam import ChunkInfo, DocInfo, IndexFilter, IndexReader, Progress, UpdateReport
-from retrieval.records import Filters, Metadata, Passage, SearchResponse
+from retrieval.records import Filters, SearchResponse
 from retrieval.search import confidence, conversation, docnumbers, fusion
 from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import (
@@ -34,7 +33,7 @@ from retrieval.search.query import (
     is_promise_question,
 )
 from retrieval.search.ranking import RankingConfig, config_for
-from retrieval.search.view import Query, View, truncate
+from retrieval.search.view import Query, View, passage, truncate
 from retrieval.text import glossary, language
 from retrieval.text.tokens import tokenize
 
@@ -205,7 +204,7 @@ class Searcher:
         q.bound = ix.lexical_bound(q.tokens) if q.tokens and mode != "dense" else 0.0
         candidates = self._candidates(ix, q, mode, cfg.candidate_depth, flt)
         sides = (q.dense_hits, q.lexical_hits)
-        numbered = self._number_matches(v, question, flt)
+        numbered = docnumbers.documents_asked_for(v.numbers, v.documents, question, flt)
         if numbered:
             candidates = self._number_first(ix, numbered, question, candidates, mode, q)
         chosen = fusion.select(candidates, k)
@@ -213,30 +212,17 @@ class Searcher:
             chosen = fusion.select(self._deeper(ix, q, mode, max(2 * cfg.candidate_depth, 4 * k), flt,
                                                 candidates), k)
         texts = ix.text_slices([(c.doc_id, s, e) for c, _, s, e in chosen])
-        results = tuple(self._passage(v, rank, *choice, text)
+        results = tuple(passage(v.documents, rank, *choice, text)
                         for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
         threshold = cfg.threshold(mode, lang)
         abstained = not results or (not numbered and results[0].score < threshold)
         judged = {}
         if mode == "hybrid" and results and not numbered:
-            judged = self._judge(question, q, results, sides)
+            judged = confidence.judge(question, q, results, sides)
             if cfg.confidence is not None:
                 abstained = judged["confidence"] < cfg.confidence.cut
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
                               searched_as=question, **judged)
-
-    def _judge(self, question: str, q: Query, results: tuple[Passage, ...], sides: tuple) -> dict:
-        """The response's confidence (None without a model), the question's names, numbers and
-        years that no passage shown first names, and the signals behind them (retrieval.search.confidence)."""
-        dense_hits, lexical_hits = sides
-        shares = fusion.lexical_normalised(np.array([s for _, s in lexical_hits], np.float32), q.bound)
-        lexical = list(zip([i for i, _ in lexical_hits], shares.tolist(), strict=True))
-        texts = [p.text for p in results]
-        found = confidence.signals(question, q.lang == "en", [p.score for p in results], dense_hits,
-                                   lexical, texts)
-        model = q.config.confidence
-        return {"signals": found, "confidence": model.probability(found) if model else None,
-                "missing": tuple(confidence.missing_terms(question, texts[:confidence.COVERED_BY]))}
 
     def _candidates(self, ix: IndexReader, q: Query, mode: str, depth: int, flt: IndexFilter | None
                     ) -> list[tuple]:
@@ -256,8 +242,16 @@ class Searcher:
             ids = dict.fromkeys(i for i, _ in q.dense_hits)
             ids.update(dict.fromkeys(i for i, _ in q.lexical_hits))
             chunks = ix.chunks(list(ids))
-            scores = self._hybrid(ix, q, chunks)
+            return self._second_look(ix, q, fusion.ranked(chunks, self._hybrid(ix, q, chunks)))
         return fusion.ranked(chunks, scores, tiebreak)
+
+    def _second_look(self, ix: IndexReader, q: Query, ranked: list[tuple]) -> list[tuple]:
+        """The first candidates scored again by their best-matching sentence (fusion.second_look)."""
+        cfg = q.config
+        if not cfg.second_look_depth or cfg.second_look_weight <= 0 or not ranked:
+            return ranked
+        head = [c.chunk_id for c, _ in ranked[: cfg.second_look_depth]]
+        return fusion.second_look(ranked, ix.sentence_scores(q.qvec, head), cfg, q.promise)
 
     def _deeper(self, ix: IndexReader, q: Query, mode: str, depth: int, flt: IndexFilter | None,
                 first: list[tuple]) -> list[tuple]:
@@ -300,14 +294,6 @@ class Searcher:
         fused = fusion.fuse(dense, lexical, weight)
         return fused * fusion.priors(chunks, cfg, q.promise)
 
-    @staticmethod
-    def _number_matches(v: View, question: str, flt: IndexFilter | None) -> list[str]:
-        keys = docnumbers.number_keys(question)
-        docs = sorted({d for key in keys for d in v.numbers.get(key, ())})
-        if flt is not None:
-            docs = [d for d in docs if flt.admits(v.documents[d])]
-        return docs
-
     def _number_first(self, ix: IndexReader, docs: list[str], question: str, candidates: list, mode: str,
                       q: Query) -> list:
         """Put one passage of each document asked for by number on top: its start when the
@@ -331,14 +317,3 @@ class Searcher:
             top.append((best, q.config.number_match_score))
         taken = {c.chunk_id for c, _ in top}
         return top + [c for c in candidates if c[0].chunk_id not in taken]
-
-    @staticmethod
-    def _passage(v: View, rank: int, chunk: ChunkInfo, score: float, start: int, end: int, text: str
-                 ) -> Passage:
-        d = v.documents[chunk.doc_id]
-        meta = {f.name: getattr(d, f.name) for f in fields(Metadata)}
-        return Passage(
-            **{**meta, "source": d.source or d.path}, rank=rank, doc_id=d.doc_id, chunk_id=chunk.chunk_id,
-            heading=chunk.heading, page=chunk.page, text=text,
-            start=start, end=end, score=round(float(score), 6), kind=chunk.kind,
-        )

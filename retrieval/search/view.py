@@ -3,11 +3,12 @@ documents (`View`), and one question as the ranking sees it (`Query`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from retrieval.index.seam import DocInfo, IndexReader
+from retrieval.index.seam import ChunkInfo, DocInfo, IndexReader
+from retrieval.records import Metadata, Passage
 from retrieval.search import docnumbers
 from retrieval.search.ranking import RankingConfig
 
@@ -44,6 +45,18 @@ class Query:
     expanded: list[str] = field(default_factory=list)  # Dutch terms the English words map to
     dense_hits: list[tuple[str, float]] = field(default_factory=list)  # hybrid: each side's candidates
     lexical_hits: list[tuple[str, float]] = field(default_factory=list)
+
+
+def passage(documents: dict[str, DocInfo], rank: int, chunk: ChunkInfo, score: float, start: int, end: int,
+            text: str) -> Passage:
+    """The Passage shown for a chunk (or the part of it not shown yet) at `rank`."""
+    d = documents[chunk.doc_id]
+    meta = {f.name: getattr(d, f.name) for f in fields(Metadata)}
+    return Passage(
+        **{**meta, "source": d.source or d.path}, rank=rank, doc_id=d.doc_id, chunk_id=chunk.chunk_id,
+        heading=chunk.heading, page=chunk.page, text=text,
+        start=start, end=end, score=round(float(score), 6), kind=chunk.kind,
+    )
 
 
 def truncate(embedder, question: str) -> tuple[str, bool]:

@@ -41,6 +41,15 @@ def sentence_spans(text: str, a: int = 0, b: int | None = None) -> list[Span]:
     return out
 
 
+SECOND_LOOK_CHARS = 25  # shorter sentences (a heading, "Ja.") say too little to be looked at alone
+
+
+def chunk_sentences(text: str, start: int, end: int) -> list[str]:
+    """The sentences of text[start:end] a search looks at again (retrieval.search.searcher's
+    second look): every one of at least SECOND_LOOK_CHARS characters, verbatim, in order."""
+    return [text[a:b] for a, b in sentence_spans(text, start, end) if b - a >= SECOND_LOOK_CHARS]
+
+
 def _split(text: str, a: int, b: int) -> list[Span]:
     """Sentences of one block."""
     pieces: list[Span] = []

@@ -198,6 +198,14 @@ class LocalIndex:
         snap = self.snap
         return snap.dense.score_rows(qvec, snap.rows(ids))
 
+    def sentence_scores(self, qvec, ids: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            found = store.sentence_vectors(self._db, ids, self.dimension)
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        own = self.dense_scores(q, ids)
+        return np.array([float((found[i] @ q).max()) if i in found else float(s)
+                         for i, s in zip(ids, own, strict=True)], dtype=np.float32)
+
     def lexical_scores(self, tokens: Sequence[str], ids: Sequence[str]) -> np.ndarray:
         snap = self.snap
         return snap.raw(tokens)[snap.rows(ids)]

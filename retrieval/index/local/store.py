@@ -5,7 +5,8 @@ its sha256, for staleness checks), `documents` (metadata, full text, its promise
 and the keys that say when its chunks and promises are stale), `chunks` (span, heading, page,
 kind, promise flag, lexical tokens and the key of its vector), `vectors` (the embedding cache:
 sha256 of the embedded text -> float32 vector, for this index's model), `vocabulary` (the
-corpus's Dutch terms with the key of their vector: retrieval.text.terms) and `follow_ups` (each
+corpus's Dutch terms with the key of their vector: retrieval.text.terms), `sentences` (the keys
+of each chunk's sentence vectors, read only for a search's second look) and `follow_ups` (each
 promise's later passages: retrieval.promises.followups; made by older versions without it, so it is
 created when first written). Every change is one
 transaction, so `kill -9` leaves the old state or the new one. WAL mode lets readers keep their
@@ -27,7 +28,7 @@ from retrieval.index.seam import DocInfo, IndexedChunk, IndexedDocument
 from retrieval.records import Promise, as_record
 
 FILE = "index.sqlite"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,6 +49,10 @@ CREATE INDEX chunks_by_doc ON chunks (doc_id, start);
 CREATE INDEX chunks_by_vector ON chunks (vec_key);
 CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE vocabulary (stem TEXT PRIMARY KEY, surface TEXT NOT NULL, vec_key TEXT NOT NULL);
+CREATE TABLE sentences (chunk_id TEXT NOT NULL, position INTEGER NOT NULL, doc_id TEXT NOT NULL,
+                        vec_key TEXT NOT NULL, PRIMARY KEY (chunk_id, position));
+CREATE INDEX sentences_by_doc ON sentences (doc_id);
+CREATE INDEX sentences_by_vector ON sentences (vec_key);
 """
 
 FOLLOW_UPS = "CREATE TABLE IF NOT EXISTS follow_ups (promise_id TEXT PRIMARY KEY, refs TEXT NOT NULL)"
@@ -136,6 +141,7 @@ def vectors_of_older_format(path: Path, model_id: str, keys: Sequence[str]) -> d
 def delete_documents(con: sqlite3.Connection, doc_ids: Iterable[str]) -> None:
     rows = [(d,) for d in doc_ids]
     con.executemany("DELETE FROM chunks WHERE doc_id = ?", rows)
+    con.executemany("DELETE FROM sentences WHERE doc_id = ?", rows)
     con.executemany("DELETE FROM documents WHERE doc_id = ?", rows)
 
 
@@ -159,6 +165,8 @@ def upsert_documents(con: sqlite3.Connection, docs: Sequence[IndexedDocument], c
          ensure_ascii=False), c.chunk.page, c.chunk.kind, int(c.promise), c.vec_key, ids(c.tokens))
         for c in chunks))
     con.executemany("INSERT INTO terms VALUES (?, ?)", ((t, i) for t, i in terms.items() if i >= new))
+    con.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)", (
+        (c.chunk_id, n, c.chunk.doc_id, key) for c in chunks for n, key in enumerate(c.sentence_keys)))
     _insert_vectors(con, vectors)
 
 
@@ -169,9 +177,25 @@ def _insert_vectors(con: sqlite3.Connection, vectors: dict[str, np.ndarray]) -> 
 
 
 def prune_vectors(con: sqlite3.Connection) -> None:
-    """Drop vectors no chunk or term uses any more (the cache keeps what the index holds)."""
+    """Drop vectors no chunk, sentence or term uses any more (the cache keeps what the index holds)."""
     con.execute("DELETE FROM vectors WHERE key NOT IN (SELECT vec_key FROM chunks) "
-                "AND key NOT IN (SELECT vec_key FROM vocabulary)")
+                "AND key NOT IN (SELECT vec_key FROM vocabulary) "
+                "AND key NOT IN (SELECT vec_key FROM sentences)")
+
+
+def sentence_vectors(con: sqlite3.Connection, chunk_ids: Sequence[str], dimension: int
+                     ) -> dict[str, np.ndarray]:
+    """chunk id -> its sentences' vectors as rows, for these chunks (those with none left out)."""
+    found: dict[str, list[np.ndarray]] = {}
+    ids = list(dict.fromkeys(chunk_ids))
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        sql = (f"SELECT s.chunk_id, v.vector FROM sentences s JOIN vectors v ON v.key = s.vec_key "
+               f"WHERE s.chunk_id IN ({marks}) ORDER BY s.chunk_id, s.position")
+        for chunk_id, blob in con.execute(sql, part):
+            found.setdefault(chunk_id, []).append(np.frombuffer(blob, dtype=np.float32))
+    return {c: np.vstack(v).reshape(-1, dimension) for c, v in found.items()}
 
 
 def document_terms(con: sqlite3.Connection) -> Iterator[dict]:

@@ -160,6 +160,26 @@ class MilvusIndex:
         return self._scores(("dense", vec_key(qvec)), ids, [as_list(qvec)], "vector", 1.0)
 
     @engine_call
+    def sentence_scores(self, qvec, ids: Sequence[str]) -> np.ndarray:
+        """Each chunk's best sentence cosine, by one search among these chunks' sentences (rows of
+        a document version this index does not know are passed over)."""
+        best: dict[str, float] = {}
+        step = 64
+        for n in range(0, len(ids), step):
+            part = list(ids[n : n + step])
+            hits = self._client.search(self.parts["sentences"], data=[as_list(qvec)], anns_field="vector",
+                                       limit=QUERY_LIMIT, filter=f"chunk_id in {quoted(part)}",
+                                       search_params={"metric_type": "IP", "params": {}},
+                                       output_fields=["chunk_id", "doc_id", "doc_key"])
+            for h in hits[0]:
+                row = h["entity"]
+                if self._keys.get(row["doc_id"]) == row["doc_key"]:
+                    best[row["chunk_id"]] = max(best.get(row["chunk_id"], -1.0), float(h["distance"]))
+        own = self.dense_scores(qvec, [i for i in ids if i not in best]) if len(best) < len(ids) else []
+        fallback = dict(zip([i for i in ids if i not in best], np.asarray(own).tolist(), strict=True))
+        return np.array([best[i] if i in best else fallback[i] for i in ids], dtype=np.float32)
+
+    @engine_call
     def lexical_scores(self, tokens: Sequence[str], ids: Sequence[str]) -> np.ndarray:
         query = " ".join(tokens)
         if not query.strip():

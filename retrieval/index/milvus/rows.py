@@ -71,6 +71,14 @@ def chunk_row(c: IndexedChunk, doc: IndexedDocument, vector: np.ndarray) -> dict
     }
 
 
+def sentence_rows(c: IndexedChunk, doc: IndexedDocument, vectors: dict[str, np.ndarray]) -> list[dict]:
+    chunk_row_id = row_id(doc.chunk_key, c.chunk_id)
+    return [{"row_id": f"{chunk_row_id}#{n}", "chunk_id": c.chunk_id, "doc_id": c.chunk.doc_id,
+             "doc_key": doc.chunk_key, "vec_key": key,
+             "vector": np.asarray(vectors[key], dtype=np.float32).tolist()}
+            for n, key in enumerate(c.sentence_keys)]
+
+
 def chunk_info(row: dict, doc_chunks: int) -> ChunkInfo:
     heading = " > ".join(json.loads(row["heading"])) if row["heading"] else ""
     page = int(row["page"])

@@ -10,7 +10,9 @@ hashes. Each version `v` has three collections, written by a full build and swit
   document's text with its character offsets, and its metadata, page starts, promises and terms
   (retrieval.text.terms.document_terms) as JSON;
 - `<name>_v<v>_terms`: the corpus's Dutch vocabulary, one row per stem with its surface form and
-  that form's vector (retrieval.text.terms), for `term_neighbours`.
+  that form's vector (retrieval.text.terms), for `term_neighbours`;
+- `<name>_v<v>_sentences`: one row per sentence of each chunk (and document version) with its
+  vector, searched only among a search's candidates (`sentence_scores`).
 
 Milvus needs a vector field in every collection: the meta, docs and texts collections carry a
 2-dimensional placeholder.
@@ -18,12 +20,12 @@ Milvus needs a vector field in every collection: the meta, docs and texts collec
 
 from __future__ import annotations
 
-FORMAT = 3
+FORMAT = 4
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, which the local engine uses
 PIECE_CHARS = 16_000  # 4 bytes per character at most: a piece always fits a VARCHAR
 DENSE_INDEXES = ("FLAT", "IVF_FLAT", "HNSW")  # Milvus Lite has the first two; HNSW needs a server
 _PLACEHOLDER = "placeholder"
-PARTS = ("chunks", "docs", "texts", "terms")
+PARTS = ("chunks", "docs", "texts", "terms", "sentences")
 
 
 def meta_name(collection: str) -> str:
@@ -75,7 +77,7 @@ def create_meta(client, collection: str) -> None:
 
 def create_version(client, collection: str, version: int, dimension: int, dense_index: str = "FLAT",
                    nlist: int = 128) -> None:
-    """The three collections of a new version (dropping leftovers of the same name first)."""
+    """The collections of a new version (dropping leftovers of the same name first)."""
     for name in names(collection, version).values():
         if client.has_collection(name):
             client.drop_collection(name)
@@ -84,6 +86,7 @@ def create_version(client, collection: str, version: int, dimension: int, dense_
     _create_docs(client, parts["docs"])
     _create_texts(client, parts["texts"])
     _create_terms(client, parts["terms"], dimension)
+    _create_sentences(client, parts["sentences"], dimension)
 
 
 def _create_chunks(client, name: str, dimension: int, dense_index: str, nlist: int) -> None:
@@ -164,6 +167,23 @@ def _create_terms(client, name: str, dimension: int) -> None:
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=int(dimension))
     client.create_collection(name, schema=schema, index_params=_flat(client, "vector"),
                              consistency_level="Strong")
+
+
+def _create_sentences(client, name: str, dimension: int) -> None:
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("row_id", DataType.VARCHAR, is_primary=True, max_length=4300)  # chunk row id#n
+    schema.add_field("chunk_id", DataType.VARCHAR, max_length=4096)
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=2048)
+    schema.add_field("doc_key", DataType.VARCHAR, max_length=64)
+    schema.add_field("vec_key", DataType.VARCHAR, max_length=64)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=int(dimension))
+    index = _flat(client, "vector")
+    index.add_index("chunk_id", index_type="INVERTED")
+    index.add_index("doc_id", index_type="INVERTED")
+    index.add_index("vec_key", index_type="INVERTED")
+    client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
 
 
 def drop_version(client, collection: str, version: int) -> None:

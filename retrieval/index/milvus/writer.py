@@ -20,7 +20,7 @@ import numpy as np
 from retrieval.index.milvus import meta
 from retrieval.index.milvus.calls import as_list, engine_call
 from retrieval.index.milvus.connect import Target
-from retrieval.index.milvus.rows import chunk_row, document_rows, lit, quoted
+from retrieval.index.milvus.rows import chunk_row, document_rows, lit, quoted, sentence_rows
 from retrieval.index.milvus.schema import names
 from retrieval.index.milvus.texts import query_all, read_field
 from retrieval.index.seam import IndexedChunk, IndexedDocument
@@ -54,10 +54,12 @@ class MilvusWriter:
         """Vectors this version already holds, by text key."""
         keys = list(dict.fromkeys(keys))
         out: dict[str, np.ndarray] = {}
-        for i in range(0, len(keys), BATCH):
-            expr = f"vec_key in {quoted(keys[i : i + BATCH])}"
-            for row in query_all(self._client, self.parts["chunks"], expr, ["vec_key", "vector"]):
-                out[row["vec_key"]] = np.asarray(row["vector"], dtype=np.float32)
+        for part in ("chunks", "sentences"):
+            rest = [k for k in keys if k not in out]
+            for i in range(0, len(rest), BATCH):
+                expr = f"vec_key in {quoted(rest[i : i + BATCH])}"
+                for row in query_all(self._client, self.parts[part], expr, ["vec_key", "vector"]):
+                    out[row["vec_key"]] = np.asarray(row["vector"], dtype=np.float32)
         return out
 
     def upsert_documents(self, docs: Sequence[IndexedDocument], chunks: Sequence[IndexedChunk],
@@ -68,7 +70,8 @@ class MilvusWriter:
         for c in chunks:
             counts[c.chunk.doc_id] = counts.get(c.chunk.doc_id, 0) + 1
         have = dict(vectors)
-        have.update(self.stored_vectors([c.vec_key for c in chunks if c.vec_key not in have]))
+        have.update(self.stored_vectors([k for c in chunks for k in (c.vec_key, *c.sentence_keys)
+                                         if k not in have]))
         pieces, doc_rows = [], []
         for d in docs:
             row, parts = document_rows(d, counts.get(d.doc.doc_id, 0))
@@ -82,6 +85,8 @@ class MilvusWriter:
         self._write(self.parts["texts"], pieces)
         self._write(self.parts["chunks"], [chunk_row(c, by_doc[c.chunk.doc_id], have[c.vec_key])
                                            for c in chunks])
+        self._write(self.parts["sentences"], [row for c in chunks
+                                              for row in sentence_rows(c, by_doc[c.chunk.doc_id], have)])
         self._write(self.parts["docs"], doc_rows)
         if self.live:
             self._trim_pieces([d for d in docs if old.get(d.doc.doc_id) == d.chunk_key], pieces)
@@ -116,7 +121,7 @@ class MilvusWriter:
             meta.add_stale(self._client, self.where.collection, self.version, list(old.items()))
         for i in range(0, len(doc_ids), BATCH):
             expr = f"doc_id in {quoted(doc_ids[i : i + BATCH])}"
-            for part in ("docs",) if self.live else ("chunks", "texts", "docs"):
+            for part in ("docs",) if self.live else ("chunks", "sentences", "texts", "docs"):
                 self._client.delete(self.parts[part], filter=expr)
 
     def document_terms(self) -> list[dict]:
@@ -202,6 +207,6 @@ def purge_stale(client, where: Target, version: int) -> None:
     for doc_id, key in recorded.values():
         if now.get(doc_id) != key:
             expr = f"doc_id == {lit(doc_id)} and doc_key == {lit(key)}"
-            client.delete(parts["chunks"], filter=expr)
-            client.delete(parts["texts"], filter=expr)
+            for part in ("chunks", "sentences", "texts"):
+                client.delete(parts[part], filter=expr)
     meta.drop_keys(client, where.collection, list(recorded))
