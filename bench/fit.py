@@ -49,6 +49,9 @@ GRIDS = {  # the search-time constants of RankingConfig; thresholds are fitted a
     "expansion_neighbours": (2, 3, 5),
     "expansion_min_cosine": (0.88, 0.9, 0.92),
     "candidate_depth": (50, 100, 200),
+    # From the values in force (both non-zero: one at 0 turns the other off, and nothing could win).
+    "second_look_depth": (20, 30, 50),
+    "second_look_weight": (0.0, 0.1, 0.15, 0.2, 0.3),
 }
 # A value replaces the one in force only when it wins by more than MIN_GAIN: one question moving
 # from rank 2 to 3 in one run of ~35 changes the mean by ~0.0016, so smaller gains are noise.
@@ -80,8 +83,10 @@ def objective(judged_runs: list[list[evaluate.Judged]]) -> float:
     return sum(evaluate.summarise(j)["all"]["mrr@10"] for j in judged_runs) / len(judged_runs)
 
 
-def ascend(runs: Runs, config: RankingConfig, passes: int) -> tuple[RankingConfig, float]:
-    """Coordinate ascent over GRIDS from `config`; (the fitted config, its objective)."""
+def ascend(runs: Runs, config: RankingConfig, passes: int, only: list[str] | None = None
+           ) -> tuple[RankingConfig, float]:
+    """Coordinate ascent over GRIDS (those named in `only`, when given) from `config`; (the fitted
+    config, its objective)."""
     cache: dict = {}
 
     def value(cfg) -> float:
@@ -94,6 +99,8 @@ def ascend(runs: Runs, config: RankingConfig, passes: int) -> tuple[RankingConfi
     for p in range(1, passes + 1):
         changed = False
         for name, grid in GRIDS.items():
+            if only and name not in only:
+                continue
             scores = {v: value(replace(config, **{name: v})) for v in grid}
             top = max(scores.values())
             if top > best + MIN_GAIN:
@@ -152,6 +159,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_options(ap, split=False)
     ap.add_argument("--passes", type=int, default=2)
+    ap.add_argument("--only", nargs="+", choices=sorted(GRIDS), help="fit these constants alone, "
+                    "the others as in force (0 passes: only the thresholds and the confidence model)")
     args = ap.parse_args()
     started = time.perf_counter()
     runs = open_runs(args.small, args.extended, "calibration", args.model)
@@ -160,7 +169,7 @@ def main() -> int:
               f"{sum(not q.answerable for q in qs)} unanswerable calibration questions")
     start = bench_config(CALIBRATIONS[MODEL], abstain_hybrid=0.0, abstain_dense=0.0, abstain_lexical=0.0,
                     abstain_hybrid_en=None, abstain_dense_en=None, abstain_lexical_en=None)
-    config, best = ascend(runs, start, args.passes)
+    config, best = ascend(runs, start, args.passes, args.only)
     langs = (("nl", ""), ("en", "_en"))
     config = replace(config, **{f"abstain_{mode}{suffix}": threshold(runs, config, mode, lang)
                                 for mode in ("hybrid", "dense") for lang, suffix in langs})

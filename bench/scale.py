@@ -10,8 +10,11 @@ Each phase runs in its own process, so peak memory is measured per phase (VmHWM)
   3. add     write one new letter into an extra corpus folder and run `bronwijzer index`: seconds for
              the whole process; then add a second letter in-process with the model already loaded:
              the seconds without model load (importing the encoder library plus loading the weights).
-Targets (issue 13): peak memory of the build <= 2 GB, serving memory <= 0.8 GB, hybrid p95 <= 25 ms;
-(issue 11) add one letter <= 2 s without model load. The serve phase embeds questions through the
+Targets (issue 13): peak memory of the build <= 2 GB, serving memory <= 0.8 GB; (issue 25) hybrid
+p95 <= 150 ms, Dutch and English questions together, after an untimed warm-up pass over every
+question (the word cache of the English expansions warm), with every lever in force; the same run
+also times hybrid search without the levers of issue 25 (no second look) for the ratio; (issue 11)
+add one letter <= 2 s without model load. The serve phase embeds questions through the
 ONNX export, as `bronwijzer search` does; the build uses --encoder/--dtype (default auto).
 `--limit-docs N` keeps the N smallest files of each folder that has an INDEX.tsv (quick runs).
 """
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from _prelude import ROOT
@@ -37,6 +41,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 DEFAULT_CORPUS = [str(ROOT / "corpus"), str(ROOT.parent / "shared" / "corpus-nrm")]
+BEFORE = "hybrid without the second look"  # issue 25's levers off, timed in the same run
 DEFAULT_EVAL = [str(ROOT / "eval" / "dev_extended.jsonl"), str(ROOT / "eval" / "dev.jsonl")]
 NEW_LETTER = """> Retouradres Postbus 20301 2500 EH Den Haag
 
@@ -124,14 +129,25 @@ def phase_serve(args) -> dict:
     s.search("opvang van slachtoffers", k=10, mode="hybrid")  # loads the model
     open_seconds = time.perf_counter() - t0
     out: dict = {"open_seconds": round(open_seconds, 1), "rss_after_open_mb": round(rss_mb(), 0), "sets": {}}
-    latencies: dict[str, list[float]] = {m: [] for m in s.modes}
+    latencies: dict[str, list[float]] = {m: [] for m in (*s.modes, BEFORE)}
+    sets = {}
     for path in args.eval:
-        if not Path(path).exists():
-            continue
-        questions = load_eval_set(path)
-        known = set(s.documents)
-        if args.limit_docs:  # only questions whose documents are all in the slice
-            questions = [q for q in questions if all(a.doc in known for a in q.answers)]
+        if Path(path).exists():
+            questions = load_eval_set(path)
+            known = set(s.documents)
+            if args.limit_docs:  # only questions whose documents are all in the slice
+                questions = [q for q in questions if all(a.doc in known for a in q.answers)]
+            sets[path] = questions
+    every = [q for qs in sets.values() for q in qs]
+    before = s.with_config(replace(s.config, second_look_depth=0))
+    for q in every:  # untimed warm-up: caches, word vectors, the sentence table's pages
+        s.search(q.question, k=10, mode="hybrid")
+        before.search(q.question, k=10, mode="hybrid")
+    for q in every:
+        t = time.perf_counter()
+        before.search(q.question, k=10, mode="hybrid")
+        latencies[BEFORE].append((time.perf_counter() - t) * 1000)
+    for path, questions in sets.items():
         per_mode = {}
         for mode in s.modes:
             judged = []
@@ -262,7 +278,7 @@ def _print_serve(s: dict) -> None:
           f"{s['peak_rss_mb']:.0f} MB   (target <= 800 MB)")
     for mode, lat in s["latency_ms"].items():
         print(f"latency    {mode:8s} n={lat['n']:3d}  p50 {lat['p50']:6.1f} ms  p95 {lat['p95']:6.1f} ms  "
-              f"max {lat['max']} ms" + ("   (target p95 <= 25 ms)" if mode == "hybrid" else ""))
+              f"max {lat['max']} ms" + ("   (target p95 <= 150 ms)" if mode == "hybrid" else ""))
     for name, modes in s["sets"].items():
         for mode in ("hybrid", "dense", "lexical"):
             m = modes.get(mode, {}).get("all", {})

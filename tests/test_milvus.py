@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from retrieval.evaluation.parity import MRR_TOLERANCE, SCORE_TOLERANCE, compare
 from retrieval.index.milvus import meta, schema
 from retrieval.records import Filters
 from retrieval.search.searcher import Searcher
+from tests.conftest import FITTED_CONFIDENCE
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -72,7 +74,8 @@ def test_both_engines_rank_the_dev_set_alike(engines, mode):
 
 def test_both_engines_abstain_alike(engines):
     """The confidence model reads only what the seam gives, so both engines trust a list alike."""
-    local, milvus = engines
+    config = replace(engines[0].config, confidence=FITTED_CONFIDENCE)
+    local, milvus = (s.with_config(config) for s in engines)
     questions = load_eval_set(ROOT / "eval" / "dev.jsonl")
     differ, gaps = 0, []
     for q in questions:
@@ -197,6 +200,33 @@ def _vocabulary(lite: str) -> dict[str, str]:
 def _boom(stage, done, total):
     if stage == "Indexing documents":  # after the first group of documents is written
         raise KeyboardInterrupt
+
+
+def test_an_index_without_sentences_is_rebuilt_reusing_its_vectors(tmp_path):
+    """A version written before sentence vectors (format 3) has no sentences collection: the
+    rebuild reuses its chunk vectors and embeds only the sentences."""
+    from retrieval.index.milvus import meta, schema
+    from retrieval.index.milvus.connect import connect, target
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "000_9ed1f90a335b6492.txt", corpus / "000_9ed1f90a335b6492.txt")
+    lite, fake = str(tmp_path / "s.db"), FakeEmbedder()
+    settings = Settings.resolve(corpus=[corpus], engine="milvus", milvus_uri=lite)
+    first = indexed(settings, fake)
+    before = sum(fake.calls)
+    first.close()
+    client = connect(target(lite, None))
+    client.drop_collection(schema.names("bronwijzer", meta.state(client, "bronwijzer")["live"])["sentences"])
+    client.close()
+    fake.calls.clear()
+    again = indexed(settings, fake, rebuild=True)
+    assert again.report.action == "rebuilt" and again.report.embedded == 0  # every chunk vector reused
+    assert sum(fake.calls) <= before - again.report.chunks
+    ids = [c.chunk_id for c in again.index.document_chunks("000_9ed1f90a335b6492")]
+    qvec = fake.embed_queries(["opvang"])[0]
+    assert (again.index.sentence_scores(qvec, ids) >= again.index.dense_scores(qvec, ids) - 1).all()
+    again.close()
 
 
 def test_updates_in_place(tmp_path):

@@ -152,7 +152,7 @@ class FakeSearcher:
     def search(self, query, k, mode, filters):
         self.asked.append((query, mode, filters))
         results = [self._ns(doc_id=d, start=i, end=i + 5, score=s) for i, (d, s) in enumerate(self.hits)]
-        return self._ns(results=results[:k], threshold=self.threshold)
+        return self._ns(results=results[:k], threshold=self.threshold, abstained=False)
 
 
 def promise(date="2021-03-04", doc_id="p", phrase=None):

@@ -4,8 +4,8 @@ A follow-up of a promise (or request) is a passage that
 - comes from another document whose date, at day precision, is strictly later than the promise's
   (for a promise dated to a month or year: later than the end of that month or year);
 - is found by a hybrid search on the promise sentence with its deadline words removed;
-- would not be abstained on under the abstention rule in force (score >= the threshold for the
-  search's language), so it reads as at least a "possible match" in the chat.
+- reads as at least a "possible match" in the chat: the search did not abstain (hybrid: the
+  confidence model trusts the list) and its score reaches the response's threshold.
 At most MAX_FOLLOW_UPS per promise, best first.
 
 They are computed when the index is written (`ensure`, the last stage of the indexing pipeline,
@@ -108,6 +108,8 @@ def find(sources: Sources, promise) -> tuple[FollowUpRef, ...]:
     since = (after + timedelta(days=1)).isoformat()
     later = Filters(since=since, include_undated=False)
     resp = sources.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
+    if resp.abstained:
+        return ()
     out = []
     for p in resp.results:
         if p.score < resp.threshold or p.doc_id == promise.doc_id or not later_than(docs[p.doc_id], after):

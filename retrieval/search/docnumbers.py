@@ -50,3 +50,16 @@ def documents_asked_for(numbers: dict[str, list[str]], documents: dict, question
     search's View keeps them), those the filter admits, in id order."""
     docs = sorted({d for key in number_keys(question) for d in numbers.get(key, ())})
     return [d for d in docs if flt is None or flt.admits(documents[d])]
+
+
+def number_first(index, docs: list[str], question: str, candidates: list, best, score: float) -> list:
+    """One passage of each document asked for by number on top, with `score`: its start when the
+    question is only the number, else `best(its chunks)`, the one that best answers the rest."""
+    only_number = not remainder(question)
+    top = []
+    for doc_id in docs:
+        chunks = index.document_chunks(doc_id)
+        if chunks:
+            top.append((min(chunks, key=lambda c: c.start) if only_number else best(chunks), score))
+    taken = {c.chunk_id for c, _ in top}
+    return top + [c for c in candidates if c[0].chunk_id not in taken]

@@ -54,8 +54,8 @@ class RankingConfig:
     abstain_dense_en: float | None = None
     abstain_lexical_en: float | None = None
     number_match_score: float = 1.0  # score given to the passage of a document asked for by its number
-    # Hybrid search also abstains when this model's probability that the list answers the question
-    # is under its cut (retrieval/search/confidence.py); None: the thresholds alone.
+    # Hybrid search abstains by this model (not by the threshold) when its probability that the list
+    # answers the question is under its cut (retrieval/search/confidence.py); None: the thresholds alone.
     confidence: ConfidenceModel | None = None
 
     def dense_weight(self, lang: str) -> float:
@@ -69,29 +69,23 @@ class RankingConfig:
         return shared if own is None else own
 
 
-# Fitted 2026-12-03 by bench/fit.py on calibration questions (issue 15; first fitted in issue 12).
-# Thresholds, per question language: the highest top score that abstains on at most 5% of the
-# answerable calibration questions in that language. Dense and lexical search abstain by them;
-# hybrid search abstains by the confidence model (its cut abstains on at most 5% of the answerable
-# calibration questions), and its threshold says which passages read as "weak" and which may be
-# a promise's follow-up. promise_question_weight changes no calibration question's ranking, so it
-# keeps its earlier value.
+# Fitted 2026-12-03 by bench/fit.py on calibration questions (issue 15; first fitted in issue 12);
+# the second look and the hybrid thresholds on 2026-12-07 (issue 25). Thresholds, per question
+# language: the highest top score that abstains on at most 5% of the answerable calibration
+# questions in that language. Search abstains by them, and a passage under the threshold reads as
+# "weak" (a promise's follow-up must reach it). promise_question_weight changes no calibration
+# question's ranking, so it keeps its earlier value.
 CALIBRATIONS: dict[str, RankingConfig] = {
     "multilingual-e5-small": RankingConfig(
         calibrated_for="multilingual-e5-small", dense_range=(0.75, 0.95), dense_weight_nl=0.7,
         dense_weight_en=0.7, footnote_weight=0.9, doc_size_prior=0.1, short_chunk_prior=1.0,
         promise_question_weight=0.6, expansion_weight=0.4, expansion_neighbours=3,
-        expansion_min_cosine=0.9, abstain_hybrid=0.4376, abstain_hybrid_en=0.2512,
+        expansion_min_cosine=0.9, second_look_depth=30, second_look_weight=0.15,
+        abstain_hybrid=0.4291, abstain_hybrid_en=0.2602,
         abstain_dense=0.8619, abstain_dense_en=0.8144, abstain_lexical=0.0,
-        # Fitted 2026-12-07 by bench/fit.py (issue 25): signals in confidence.FEATURES order.
-        confidence=ConfidenceModel(
-            mean=(0.451321, 0.060762, 0.864743, 0.006671, 0.017265, 0.507391, 0.064058, 0.124204,
-                  0.228235, 0.858824, 0.5),
-            scale=(0.130925, 0.061058, 0.034227, 0.004237, 0.008977, 0.205881, 0.049219, 0.06956,
-                   0.217803, 0.298757, 0.5),
-            weights=(0.618826, -0.555441, 0.468436, 0.783409, 0.175791, 0.646568, -0.776094, -0.267713,
-                     0.141952, 0.205592, 0.857816),
-            bias=1.505139, cut=0.5558),
+        # No confidence model (issue 25): fitted on calibration questions, it abstained on more
+        # answerable questions and caught no more unanswerable ones than these thresholds when
+        # cross-validated there (docs/evaluation.md); bench/fit.py still fits one.
     ),
 }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ import numpy as np
 
 from retrieval.errors import IndexChanged, QueryError
 from retrieval.index.seam import ChunkInfo, DocInfo, IndexFilter, IndexReader, Progress, UpdateReport
-from retrieval.records import Filters, SearchResponse
+from retrieval.records import Filters, Passage, SearchResponse
 from retrieval.search import confidence, conversation, docnumbers, fusion
 from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import (
@@ -203,26 +204,43 @@ class Searcher:
                                     cfg.expansion_min_cosine, set(q.tokens))
         q.bound = ix.lexical_bound(q.tokens) if q.tokens and mode != "dense" else 0.0
         candidates = self._candidates(ix, q, mode, cfg.candidate_depth, flt)
-        sides = (q.dense_hits, q.lexical_hits)
         numbered = docnumbers.documents_asked_for(v.numbers, v.documents, question, flt)
         if numbered:
-            candidates = self._number_first(ix, numbered, question, candidates, mode, q)
-        chosen = fusion.select(candidates, k)
-        if len(chosen) < k and len(candidates) >= cfg.candidate_depth:
-            chosen = fusion.select(self._deeper(ix, q, mode, max(2 * cfg.candidate_depth, 4 * k), flt,
-                                                candidates), k)
+            best = functools.partial(self._best_of, ix, q, mode)
+            candidates = docnumbers.number_first(ix, numbered, question, candidates, best,
+                                                 cfg.number_match_score)
+        wanted = max(k, confidence.COVERED_BY)  # the verdict reads as many passages whatever k is
+        chosen = fusion.select(candidates, wanted)
+        if len(chosen) < wanted and len(candidates) >= cfg.candidate_depth:
+            depth = max(2 * cfg.candidate_depth, 4 * k)
+            deeper = self._deeper(ix, copy.copy(q), mode, depth, flt, candidates)  # q keeps the first look
+            chosen = fusion.select(deeper, wanted)
         texts = ix.text_slices([(c.doc_id, s, e) for c, _, s, e in chosen])
-        results = tuple(passage(v.documents, rank, *choice, text)
-                        for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
-        threshold = cfg.threshold(mode, lang)
-        abstained = not results or (not numbered and results[0].score < threshold)
-        judged = {}
-        if mode == "hybrid" and results and not numbered:
-            judged = confidence.judge(question, q, results, sides)
-            if cfg.confidence is not None:
-                abstained = judged["confidence"] < cfg.confidence.cut
+        shown = tuple(passage(v.documents, rank, *choice, text)
+                      for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
+        results, abstained, threshold, judged = self._verdict(question, q, mode, shown, k, bool(numbered))
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
                               searched_as=question, **judged)
+
+    def _verdict(self, question: str, q: Query, mode: str, shown: tuple[Passage, ...], k: int,
+                 numbered: bool) -> tuple:
+        """(the first k passages, abstained, threshold, the confidence fields) of a search. Hybrid
+        search abstains by the confidence model (others, and a model-less config, by the threshold);
+        a list the model trusts has its first passage read as at least a possible match, so the
+        threshold given back never stands above it. The verdict reads the first three passages
+        whatever k is, so asking for more or fewer passages never changes it."""
+        cfg = q.config
+        results = shown[:k]
+        threshold = cfg.threshold(mode, q.lang)
+        abstained = not results or (not numbered and results[0].score < threshold)
+        judged = {"missing": tuple(confidence.missing_terms(question,
+                                                            [p.text for p in shown[:confidence.COVERED_BY]]))}
+        if mode == "hybrid" and results and not numbered:
+            judged = confidence.judge(question, q, shown, (q.dense_hits, q.lexical_hits))
+            if cfg.confidence is not None:
+                abstained = judged["confidence"] < cfg.confidence.cut
+                threshold = threshold if abstained else min(threshold, results[0].score)
+        return results, abstained, threshold, judged
 
     def _candidates(self, ix: IndexReader, q: Query, mode: str, depth: int, flt: IndexFilter | None
                     ) -> list[tuple]:
@@ -294,26 +312,13 @@ class Searcher:
         fused = fusion.fuse(dense, lexical, weight)
         return fused * fusion.priors(chunks, cfg, q.promise)
 
-    def _number_first(self, ix: IndexReader, docs: list[str], question: str, candidates: list, mode: str,
-                      q: Query) -> list:
-        """Put one passage of each document asked for by number on top: its start when the
-        question is only the number, else its best passage for the rest of the question."""
-        only_number = not docnumbers.remainder(question)
-        top = []
-        for doc_id in docs:
-            chunks = ix.document_chunks(doc_id)
-            if not chunks:
-                continue
-            ids = [c.chunk_id for c in chunks]
-            if only_number:
-                best = min(chunks, key=lambda c: c.start)
-            elif mode == "lexical":
-                raw = ix.lexical_scores(q.tokens, ids) if q.tokens else np.zeros(len(ids))
-                best = chunks[int(np.argmax(raw))]
-            elif mode == "dense":
-                best = chunks[int(np.argmax(ix.dense_scores(q.qvec, ids)))]
-            else:
-                best = chunks[int(np.argmax(self._hybrid(ix, q, chunks)))]
-            top.append((best, q.config.number_match_score))
-        taken = {c.chunk_id for c, _ in top}
-        return top + [c for c in candidates if c[0].chunk_id not in taken]
+    def _best_of(self, ix: IndexReader, q: Query, mode: str, chunks: list[ChunkInfo]) -> ChunkInfo:
+        """The chunk of a document asked for by number that best answers the rest of the question."""
+        ids = [c.chunk_id for c in chunks]
+        if mode == "lexical":
+            scores = ix.lexical_scores(q.tokens, ids) if q.tokens else np.zeros(len(ids))
+        elif mode == "dense":
+            scores = ix.dense_scores(q.qvec, ids)
+        else:
+            scores = self._hybrid(ix, q, chunks)
+        return chunks[int(np.argmax(scores))]

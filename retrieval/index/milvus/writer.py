@@ -55,6 +55,8 @@ class MilvusWriter:
         keys = list(dict.fromkeys(keys))
         out: dict[str, np.ndarray] = {}
         for part in ("chunks", "sentences"):
+            if not self._client.has_collection(self.parts[part]):
+                continue  # a version of the previous format has no sentences: only its chunks' vectors
             rest = [k for k in keys if k not in out]
             for i in range(0, len(rest), BATCH):
                 expr = f"vec_key in {quoted(rest[i : i + BATCH])}"
