@@ -414,3 +414,25 @@ def test_streamed_build_writes_each_group_and_keeps_finished_groups(tmp_path, mo
     s = open_([corpus], tmp_path / "ix", fake)
     assert s.report.reused == sum(failing.calls) and s.report.embedded == 12 - sum(failing.calls)
     assert not (tmp_path / ".ix.partial-embeddings").exists()
+
+
+def test_sentence_vectors_follow_their_documents(tmp_path):
+    """A chunk of two sentences has two sentence rows (a chunk of one, one row: its own vector); a
+    changed document gets new ones, a deleted one loses them, and no sentence vector outlives every
+    chunk that used it."""
+    corpus = write_corpus(tmp_path / "c")
+    ix = tmp_path / "ix"
+    open_([corpus], ix, FakeEmbedder()).close()
+    assert sql(ix, "SELECT doc_id, count(*) FROM sentences GROUP BY doc_id") == \
+        [("arbeid", 1), ("opvang", 1), ("visserij", 2)]
+    assert sql(ix, "SELECT count(*) FROM sentences s JOIN chunks c ON c.vec_key = s.vec_key "
+                   "WHERE s.doc_id != 'visserij'") == [(2,)]
+    (corpus / "visserij.txt").write_text("De visserij staat onder druk door de lage vangsten. "
+                                         "Vissers melden minder kabeljauw en meer kosten.", "utf-8")
+    open_([corpus], ix, FakeEmbedder()).close()
+    keys = {k for (k,) in sql(ix, "SELECT vec_key FROM sentences WHERE doc_id = 'visserij'")}
+    assert len(keys) == 2 and keys <= {k for (k,) in sql(ix, "SELECT key FROM vectors")}
+    (corpus / "visserij.txt").unlink()
+    open_([corpus], ix, FakeEmbedder()).close()
+    assert sql(ix, "SELECT count(*) FROM sentences WHERE doc_id = 'visserij'") == [(0,)]
+    assert not keys & {k for (k,) in sql(ix, "SELECT key FROM vectors")}

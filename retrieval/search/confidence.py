@@ -14,11 +14,16 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retrieval.search.fusion import lexical_normalised
 from retrieval.text.language import DUTCH, ENGLISH
 from retrieval.text.tokens import words
+
+if TYPE_CHECKING:
+    from retrieval.search.view import Query
 
 TOP = 10  # the head of each list the predictors look at
 COVERED_BY = 3  # the passages the question's names, numbers and years are looked for in
@@ -114,12 +119,10 @@ def signals(question: str, english: bool, fused: Sequence[float], dense_hits: Se
     )
 
 
-def judge(question: str, q, results: Sequence, sides: tuple) -> dict:
+def judge(question: str, q: Query, results: Sequence, sides: tuple[list, list]) -> dict:
     """The SearchResponse fields of one hybrid search: its signals, its confidence (None without a
     model in `q.config`) and the question's names, numbers and years the first passages leave out.
     `q` is the search's view.Query; `sides` its (dense hits, lexical hits) as the index gave them."""
-    from retrieval.search.fusion import lexical_normalised
-
     dense_hits, lexical_hits = sides
     shares = lexical_normalised(np.array([s for _, s in lexical_hits], np.float32), q.bound)
     lexical = list(zip([i for i, _ in lexical_hits], shares.tolist(), strict=True))

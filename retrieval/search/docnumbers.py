@@ -9,6 +9,11 @@ punctuation and filler words do not matter.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval.index.seam import ChunkInfo, DocumentReader, IndexFilter
 
 _DOSSIER_NR = re.compile(
     r"(?<![\d])(\d{2}[\s.]?\d{3})(?!\d)(?:[\s,]*(?:\(R\d+\)|-[A-Z]{1,3}\b))?[\s,.-]*(?:nr|nummer|no)?\.?\s*(\d{1,4})(?!\d)",
@@ -45,14 +50,16 @@ def remainder(question: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
-def documents_asked_for(numbers: dict[str, list[str]], documents: dict, question: str, flt=None) -> list[str]:
+def documents_asked_for(numbers: dict[str, list[str]], documents: dict, question: str,
+                        flt: IndexFilter | None = None) -> list[str]:
     """The ids of the documents whose number the question names (`numbers`: key -> doc ids, as
     search's View keeps them), those the filter admits, in id order."""
     docs = sorted({d for key in number_keys(question) for d in numbers.get(key, ())})
     return [d for d in docs if flt is None or flt.admits(documents[d])]
 
 
-def number_first(index, docs: list[str], question: str, candidates: list, best, score: float) -> list:
+def number_first(index: DocumentReader, docs: list[str], question: str, candidates: list,
+                 best: Callable[[list[ChunkInfo]], ChunkInfo], score: float) -> list:
     """One passage of each document asked for by number on top, with `score`: its start when the
     question is only the number, else `best(its chunks)`, the one that best answers the rest."""
     only_number = not remainder(question)

@@ -202,9 +202,10 @@ class LocalIndex:
         with self._lock:
             found = store.sentence_vectors(self._db, ids, self.dimension)
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
-        own = self.dense_scores(q, ids)
-        return np.array([float((found[i] @ q).max()) if i in found else float(s)
-                         for i, s in zip(ids, own, strict=True)], dtype=np.float32)
+        alone = [i for i in ids if i not in found]  # none in an index of this format; kept safe
+        own = dict(zip(alone, self.dense_scores(q, alone).tolist(), strict=True)) if alone else {}
+        return np.array([float((found[i] @ q).max()) if i in found else own[i] for i in ids],
+                        dtype=np.float32)
 
     def lexical_scores(self, tokens: Sequence[str], ids: Sequence[str]) -> np.ndarray:
         snap = self.snap

@@ -72,6 +72,8 @@ def chunk_row(c: IndexedChunk, doc: IndexedDocument, vector: np.ndarray) -> dict
 
 
 def sentence_rows(c: IndexedChunk, doc: IndexedDocument, vectors: dict[str, np.ndarray]) -> list[dict]:
+    """The rows of a chunk's sentence vectors, keyed by its row id (so by document version) and
+    position: a document written again beside its old rows never mixes the two."""
     chunk_row_id = row_id(doc.chunk_key, c.chunk_id)
     return [{"row_id": f"{chunk_row_id}#{n}", "chunk_id": c.chunk_id, "doc_id": c.chunk.doc_id,
              "doc_key": doc.chunk_key, "vec_key": key,
