@@ -35,23 +35,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from search_grid import MODEL, add_run_options, open_runs  # noqa: E402
 
 from retrieval.evaluation import evaluate  # noqa: E402
-from retrieval.search.confidence import ConfidenceModel  # noqa: E402
+from retrieval.search.confidence import ISSUE_25_FIT  # noqa: E402
 from retrieval.search.expansion import expansions  # noqa: E402
 from retrieval.search.ranking import CALIBRATIONS  # noqa: E402
 from retrieval.text import glossary  # noqa: E402
 from retrieval.text.language import detect  # noqa: E402
 
 IN_FORCE = bench_config(CALIBRATIONS[MODEL])
-# The confidence model bench/fit.py fitted on calibration questions on 2026-12-07, with the second
-# look in force (signals in retrieval.search.confidence.FEATURES order); not in force (see the docs).
-FITTED_CONFIDENCE = ConfidenceModel(
-    mean=(0.44299, 0.060044, 0.864743, 0.006671, 0.017265, 0.507391, 0.064058, 0.124204,
-          0.228235, 0.864216, 0.5),
-    scale=(0.128168, 0.05915, 0.034227, 0.004237, 0.008977, 0.205881, 0.049219, 0.06956,
-           0.217803, 0.294873, 0.5),
-    weights=(0.741689, -0.599514, 0.378438, 0.801937, 0.169388, 0.662786, -0.775917, -0.281957,
-             0.134578, 0.193363, 0.874153),
-    bias=1.510128, cut=0.5185)
 # The calibration in force before issue 25: no second look, abstention by the thresholds of issue 15.
 BEFORE = replace(IN_FORCE, second_look_depth=0, second_look_weight=0.0, confidence=None,
                  abstain_hybrid=0.4376, abstain_hybrid_en=0.2512)
@@ -168,7 +158,7 @@ LEVERS = [  # (row, config, bench-only lever)
              second_look_weight=IN_FORCE.second_look_weight), None),
     ("+ hybrid thresholds refit with the second look (in force)", IN_FORCE, None),
     ("&nbsp;&nbsp;abstention by a confidence model over the whole list instead (dropped)",
-     replace(IN_FORCE, confidence=FITTED_CONFIDENCE), None),
+     replace(IN_FORCE, confidence=ISSUE_25_FIT), None),
 ]
 HEADER = ("| lever | dev_extended MRR@10 | R@5 | MRR en | dev, bundled + extended | dev, bundled | "
           "Success@3 → folded per document (dev_extended / dev ext. / dev bundled) | "

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from retrieval.config import Settings
+from retrieval.search.confidence import ISSUE_25_FIT
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -14,22 +15,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 SHARED_NRM = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus-nrm")
 
 
-def _confidence_model():
-    from retrieval.search.confidence import ConfidenceModel
-
-    return ConfidenceModel(
-        mean=(0.44299, 0.060044, 0.864743, 0.006671, 0.017265, 0.507391, 0.064058, 0.124204,
-              0.228235, 0.864216, 0.5),
-        scale=(0.128168, 0.05915, 0.034227, 0.004237, 0.008977, 0.205881, 0.049219, 0.06956,
-               0.217803, 0.294873, 0.5),
-        weights=(0.741689, -0.599514, 0.378438, 0.801937, 0.169388, 0.662786, -0.775917, -0.281957,
-                 0.134578, 0.193363, 0.874153),
-        bias=1.510128, cut=0.5185)
-
-
-# The confidence model bench/fit.py fitted on 2026-12-07 (not in force: retrieval/search/ranking.py);
-# tests of the model's path use it.
-FITTED_CONFIDENCE = _confidence_model()
+# The confidence model bench/fit.py fitted (not in force: retrieval/search/ranking.py); tests of
+# the model's path use it.
+FITTED_CONFIDENCE = ISSUE_25_FIT
 
 
 @pytest.fixture(scope="session")
