@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from retrieval.search.fusion import lexical_normalised
-from retrieval.text.language import DUTCH, ENGLISH
-from retrieval.text.tokens import words
+from retrieval.text.language import DUTCH, salient_words
 
 if TYPE_CHECKING:
     from retrieval.search.view import Query
@@ -82,18 +81,17 @@ ISSUE_25_FIT = ConfidenceModel(
 
 
 def key_terms(question: str) -> list[str]:
-    """The question's names, numbers and years: words with a digit or an inner capital, or
-    capitalised and neither the first word nor a function word ("CoMensha", "2023", "Bucharest")."""
-    out = []
-    for i, word in enumerate(words(question)):
+    """The question's names, numbers and years ("CoMensha", "2023", "Bucharest"): its salient words
+    (retrieval.text.language.salient_words) in either language, without the field's generic names
+    ("Nationaal Rapporteur", "Kamer") and single letters."""
+    def named(word: str) -> bool:
         low = word.lower()
         if low in _GENERIC or len(word) < 2:
-            continue
-        if any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:]):
-            out.append(word)
-        elif word[0].isupper() and i > 0 and low not in ENGLISH and low not in DUTCH:
-            out.append(word)
-    return list(dict.fromkeys(out))
+            return False
+        coded = any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
+        return coded or low not in DUTCH  # a capitalised Dutch function word opens a clause
+
+    return list(dict.fromkeys(w for w in salient_words(question) if named(w)))
 
 
 def missing_terms(question: str, texts: Sequence[str]) -> list[str]:
@@ -112,12 +110,11 @@ def _wig(scores: np.ndarray) -> float:
 
 
 def signals(question: str, english: bool, fused: Sequence[float], dense_hits: Sequence[tuple[str, float]],
-            lexical_hits: Sequence[tuple[str, float]], top_texts: Sequence[str]) -> Signals:
+            lexical_hits: Sequence[tuple[str, float]], missing: Sequence[str]) -> Signals:
     """The Signals of one hybrid search. `fused`: the ranked scores; `dense_hits`: the dense side's
     (chunk id, cosine) best first, `lexical_hits` the lexical side's (chunk id, BM25 share), each over
-    its own candidates; `top_texts`: the first passages shown."""
+    its own candidates; `missing`: the question's key terms the first passages leave out."""
     terms = key_terms(question)
-    missing = missing_terms(question, top_texts[:COVERED_BY]) if terms else []
     dense_ids, lexical_ids = [i for i, _ in dense_hits], [i for i, _ in lexical_hits]
     agree = len(set(dense_ids[:TOP]) & set(lexical_ids[:TOP])) / TOP if dense_ids else 0.0
     dense = np.array([s for _, s in dense_hits], np.float64)
@@ -132,15 +129,12 @@ def signals(question: str, english: bool, fused: Sequence[float], dense_hits: Se
     )
 
 
-def judge(question: str, q: Query, results: Sequence, sides: tuple[list, list]) -> dict:
-    """The SearchResponse fields of one hybrid search: its signals, its confidence (None without a
-    model in `q.config`) and the question's names, numbers and years the first passages leave out.
-    `q` is the search's view.Query; `sides` its (dense hits, lexical hits) as the index gave them."""
-    dense_hits, lexical_hits = sides
-    shares = lexical_normalised(np.array([s for _, s in lexical_hits], np.float32), q.bound)
-    lexical = list(zip([i for i, _ in lexical_hits], shares.tolist(), strict=True))
-    texts = [p.text for p in results]
-    found = signals(question, q.lang == "en", [p.score for p in results], dense_hits, lexical, texts)
+def judge(question: str, q: Query, results: Sequence, missing: Sequence[str]) -> dict:
+    """The signals and the confidence (None without a model in `q.config`) of one hybrid search.
+    `q` is the search's view.Query, with each side's hits as the index gave them; `missing` the
+    question's key terms the first passages leave out (`missing_terms`)."""
+    shares = lexical_normalised(np.array([s for _, s in q.lexical_hits], np.float32), q.bound)
+    lexical = list(zip([i for i, _ in q.lexical_hits], shares.tolist(), strict=True))
+    found = signals(question, q.lang == "en", [p.score for p in results], q.dense_hits, lexical, missing)
     model = q.config.confidence
-    return {"signals": found, "confidence": model.probability(found) if model else None,
-            "missing": tuple(missing_terms(question, texts[:COVERED_BY]))}
+    return {"signals": found, "confidence": model.probability(found) if model else None}

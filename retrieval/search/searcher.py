@@ -233,10 +233,10 @@ class Searcher:
         results = shown[:k]
         threshold = cfg.threshold(mode, q.lang)
         abstained = not results or (not numbered and results[0].score < threshold)
-        judged = {"missing": tuple(confidence.missing_terms(question,
-                                                            [p.text for p in shown[:confidence.COVERED_BY]]))}
+        missing = tuple(confidence.missing_terms(question, [p.text for p in shown[:confidence.COVERED_BY]]))
+        judged: dict = {"missing": missing}
         if mode == "hybrid" and results and not numbered:
-            judged = confidence.judge(question, q, shown, (q.dense_hits, q.lexical_hits))
+            judged.update(confidence.judge(question, q, shown, missing))
             if cfg.confidence is not None:
                 abstained = judged["confidence"] < cfg.confidence.cut
                 threshold = threshold if abstained else min(threshold, results[0].score)

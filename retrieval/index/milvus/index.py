@@ -175,9 +175,9 @@ class MilvusIndex:
                 row = h["entity"]
                 if self._keys.get(row["doc_id"]) == row["doc_key"]:
                     best[row["chunk_id"]] = max(best.get(row["chunk_id"], -1.0), float(h["distance"]))
-        own = self.dense_scores(qvec, [i for i in ids if i not in best]) if len(best) < len(ids) else []
-        fallback = dict(zip([i for i in ids if i not in best], np.asarray(own).tolist(), strict=True))
-        return np.array([best[i] if i in best else fallback[i] for i in ids], dtype=np.float32)
+        alone = [i for i in ids if i not in best]  # none in an index of this format; kept safe
+        own = dict(zip(alone, self.dense_scores(qvec, alone).tolist(), strict=True)) if alone else {}
+        return np.array([best[i] if i in best else own[i] for i in ids], dtype=np.float32)
 
     @engine_call
     def lexical_scores(self, tokens: Sequence[str], ids: Sequence[str]) -> np.ndarray:
