@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import navigation, note
+from ui import navigation, note, tracker_text
 from ui.app_text import strings
 
 PAGES = Path(__file__).resolve().parent / "ui" / "pages"
@@ -20,14 +20,15 @@ PAGES = Path(__file__).resolve().parent / "ui" / "pages"
 
 def main() -> None:
     """The chat page first (at `/`, where `?doc=&start=&end=` links land), then the Toezeggingen page."""
-    # For every page, before any runs. An emoji, not a :material/…: icon: Streamlit would fetch the
-    # page's material icon from fonts.gstatic.com as the tab's favicon (the app stays offline).
-    st.set_page_config(page_title="Bronwijzer", page_icon="📚", layout="centered")
+    # Before st.navigation, which would otherwise make the page's material icon the tab's favicon,
+    # fetched from fonts.gstatic.com (the app stays offline): an emoji instead. No layout here: it is
+    # set once below, for the page that runs (two layouts in one run made the tracker jump in width).
+    st.set_page_config(page_title="Bronwijzer", page_icon="📚")
     lang = navigation.interface_language()
     t = strings(lang)
     pages = {
         "chat": st.Page(PAGES / "chat.py", title=t["chat_page"], icon=":material/forum:", default=True),
-        "promises": st.Page(PAGES / "toezeggingen.py", title="Toezeggingen",
+        "promises": st.Page(PAGES / "toezeggingen.py", title=tracker_text.words(lang)["title"],
                             icon=":material/assignment:", url_path="Toezeggingen"),
         "note": st.Page(PAGES / "notitie.py", title=note.words(lang)["title"], icon=":material/description:",
                         url_path="Notitie"),
@@ -35,8 +36,8 @@ def main() -> None:
     for name, page in pages.items():
         navigation.register(name, page)
     current = st.navigation(list(pages.values()))
-    if current.url_path == pages["promises"].url_path:  # the tracker's table needs the whole width
-        st.set_page_config(layout="wide")
+    # the tracker's table and detail need the whole width; the other pages read best centred
+    st.set_page_config(layout="wide" if current.url_path == pages["promises"].url_path else "centered")
     current.run()
 
 

@@ -236,7 +236,7 @@ def test_choices_survive_a_visit_to_the_promises_page(app):
     app.radio(key="ui_lang").set_value("en").run()
     app.multiselect(key="f_types").select("Kamerbrief").run()
     app.switch_page("ui/pages/toezeggingen.py").run()
-    assert not app.exception and app.title[0].value == "Toezeggingen"
+    assert not app.exception and app.title[0].value == "Promises"  # the tracker follows the language
     app.switch_page("ui/pages/chat.py").run()
     assert not app.exception
     assert app.radio(key="ui_lang").value == "en" and app.multiselect(key="f_types").value == ["Kamerbrief"]

@@ -18,7 +18,8 @@ from retrieval.text import language
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-FOLLOW_UP_KEYS = ["doc_id", "title", "date", "source", "text", "start", "end", "score", "strength"]
+FOLLOW_UP_KEYS = ["doc_id", "title", "date", "source", "text", "start", "end", "score", "key", "strength",
+                  "judgement"]
 
 
 def test_every_follow_up_keeps_the_rule(bundled_searcher):
@@ -53,7 +54,7 @@ def ensure(searcher, folder) -> int | None:
     """The indexing pipeline's last stage, as `retrieval.indexing.indexer` runs it."""
     from retrieval.index.local.writer import LocalWriter
 
-    sources = followups.Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config)
+    sources = followups.sources_of(searcher)
     writer = LocalWriter(folder)
     try:
         return followups.ensure(sources, searcher.index.promises(), searcher.index.stored_follow_ups()[0],
@@ -76,22 +77,14 @@ def test_follow_ups_are_found_once_per_index_state(bundled_searcher, bundled_ind
     assert bundled_searcher.index.stored_follow_ups() == (stamp, stored)
 
 
-def test_status_precedence():
-    from types import SimpleNamespace
-
-    overdue, fresh = SimpleNamespace(overdue=True), SimpleNamespace(overdue=False)
-    assert followups.status(overdue, ["x"]) == "opgevolgd"
-    assert followups.status(overdue, ()) == "verlopen"
-    assert followups.status(fresh, ()) == "open"
-
-
 def test_cli_lists_follow_ups_as_json_csv_and_text(bundled_index, monkeypatch, capsys):
     monkeypatch.setenv("BRONWIJZER_CORPUS", str(CORPUS))
     monkeypatch.setenv("BRONWIJZER_INDEX", str(bundled_index))
     assert main(["promises", "--follow-ups", "--json", "--as-of", "2021-01-01"]) == 0
     rows = json.loads(capsys.readouterr().out)
     followed = [r for r in rows if r["follow_ups"]]
-    assert followed and all(r["status"] == "opgevolgd" for r in followed)
+    assert followed and all(r["status"] in ("opgevolgd", "mogelijk opgevolgd") for r in followed)
+    assert all(r["judgement"] is None and r["promise_key"] for r in rows)
     assert all(list(f) == FOLLOW_UP_KEYS for r in followed for f in r["follow_ups"])
     assert {f["strength"] for r in followed for f in r["follow_ups"]} <= {"sterke overeenkomst",
                                                                           "mogelijke overeenkomst"}
@@ -99,12 +92,13 @@ def test_cli_lists_follow_ups_as_json_csv_and_text(bundled_index, monkeypatch, c
     assert main(["promises", "--follow-ups", "--csv", "--as-of", "2021-01-01"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [int(r["follow_ups"]) for r in table] == [len(r["follow_ups"]) for r in rows]
-    assert [r["first_follow_up"] for r in table] == [r["follow_ups"][0]["source"] if r["follow_ups"] else ""
+    assert [r["first_follow_up"] for r in table] == [r["follow_ups"][0]["title"] if r["follow_ups"] else ""
                                                      for r in rows]
+    assert not any(r["first_follow_up_link"] for r in table)  # the bundled documents have no web address
     assert main(["promises", "--json"]) == 0  # without the option, the records as before
     assert all("follow_ups" not in r and "status" not in r for r in json.loads(capsys.readouterr().out))
     assert main(["promises", "--follow-ups"]) == 0
-    assert "status: opgevolgd; opvolging: " in capsys.readouterr().out
+    assert "status: mogelijk opgevolgd; opvolging: " in capsys.readouterr().out
 
 
 LETTER = ("Brief van de Minister van Justitie en Veiligheid\n\nDen Haag, {day}\n\n{body}\n\n"
@@ -148,6 +142,9 @@ class FakeSearcher:
                           for d, (date, precision) in docs.items()}
         self.hits, self.threshold, self.asked = hits, threshold, []
         self._ns = SimpleNamespace
+
+    def text_of(self, doc_id: str) -> str:
+        return f"De tekst van {doc_id}, vijftig tekens lang of langer, voor een sleutel."
 
     def search(self, query, k, mode, filters):
         self.asked.append((query, mode, filters))

@@ -36,8 +36,9 @@ def open_page(monkeypatch, bundled_index, params: dict | None = None) -> AppTest
     return start_page(monkeypatch, PAGE, env, query=params, timeout=60)
 
 
-COLUMNS = ["Datum", "Wie", "Soort", "Document", "Onderwerp", "Toezegging", "Termijn", "Status", "Opvolging",
-           "Passage"]
+COLUMNS = ["Datum", "Wie", "Soort", "Document", "Onderwerp", "Toezegging", "Termijn", "Status", "Oordeel",
+           "Opvolging", "Passage", "Eerste opvolging", "Link eerste opvolging"]
+STATUSES = {"opgevolgd", "mogelijk opgevolgd", "verlopen", "open"}
 
 
 def test_table_lists_the_promises_with_links_to_the_passage(page):
@@ -63,8 +64,9 @@ def test_no_cell_is_none_or_nan_and_dates_sort_as_text(page):
     assert "ongedateerd" in set(df["Datum"])
     dated = [d for d in df["Datum"] if d != "ongedateerd"]
     assert all(date.fromisoformat(d) for d in dated)
-    assert set(df["Status"]) <= {"opgevolgd", "verlopen", "open"} and "opgevolgd" in set(df["Status"])
-    assert all((s == "opgevolgd") == (n > 0) for s, n in zip(df["Status"], df["Opvolging"], strict=True))
+    assert set(df["Status"]) <= STATUSES and "opgevolgd" in set(df["Status"])
+    assert "mogelijk opgevolgd" in set(df["Status"])
+    assert all(s.endswith("opgevolgd") == (n > 0) for s, n in zip(df["Status"], df["Opvolging"], strict=True))
 
 
 def test_filters_kind_status_and_cabinet(page):
@@ -142,9 +144,13 @@ def test_csv_download_has_the_columns_and_the_first_follow_up(monkeypatch, bundl
     at = open_page(monkeypatch, bundled_index)
     rows = list(csv.DictReader(io.StringIO(downloads(at, "csv").decode("utf-8"))))
     df = table(at)
-    assert list(rows[0]) == [*COLUMNS, "Eerste opvolging"] and len(rows) == len(df)
+    assert set(rows[0]) == set(COLUMNS) and len(rows) == len(df)
     assert [r["Toezegging"] for r in rows] == list(df["Toezegging"])
     assert all(bool(r["Eerste opvolging"]) == (int(r["Opvolging"]) > 0) for r in rows)
+    # never a server path: the first follow-up is its title, and a link only where it is a web address
+    assert not any(".txt" in v or str(ROOT) in v for r in rows for v in r.values())
+    links = [r["Link eerste opvolging"] for r in rows]
+    assert all(link == "" or link.startswith("http") for link in links)
 
 
 def test_unreadable_corpus_is_an_error_not_a_crash(monkeypatch, tmp_path):
@@ -166,3 +172,41 @@ def test_the_table_is_what_the_index_holds(page, bundled_index):
         doc, start, end = (x.split("=")[1] for x in link[3:].split("&"))
         shown.add((doc, int(start), int(end)))
     assert shown == links and len(shown) == 31
+
+
+def test_judging_a_follow_up_and_the_promise(monkeypatch, bundled_index, tmp_path):
+    """Klopt / Klopt niet / Afgedaan from the page: written to the judgement store (not the index),
+    shown in the status, the table and the Oordeel filter, kept for the next page view."""
+    import shutil
+
+    from retrieval import Searcher
+    from retrieval.index.local.judgements import path_for
+    from ui.markdown import escape_markdown as md
+
+    copy = tmp_path / "index"
+    shutil.copytree(bundled_index, copy)
+    from retrieval.promises.tracker import PromiseTracker
+
+    searcher = Searcher.open(Settings.resolve(corpus=[str(ROOT / "corpus")], index=copy), update=False)
+    _, tracked, _ = PromiseTracker.open(searcher, Settings.resolve(index=copy)).read()
+    searcher.close()
+    t = next(t for t in tracked if len(t.follow_ups) >= 2 and t.status == "mogelijk opgevolgd")
+    at = open_page(monkeypatch, copy, {"toezegging": t.key})
+    at.button(key="judge-right-0").click().run()
+    assert any("Opgeslagen: klopt" in s.value for s in at.success)
+    assert path_for(copy).exists()  # beside the index folder, not in it
+    row = table(at)[table(at)["Toezegging"] == " ".join(t.promise.text.split())].iloc[0]
+    assert row["Status"] == "opgevolgd (bevestigd)" and row["Oordeel"] == "bevestigd"
+    at = open_page(monkeypatch, copy, {"toezegging": t.key})  # a new session: read back from the store
+    assert any(md("opgevolgd (bevestigd)") in c.value for c in at.caption)
+    at.button(key="judge-clear-0").click().run()
+    at.button(key="judge-wrong-1").click().run()
+    assert any(md("Uw oordeel: klopt niet") in c.value for c in at.caption)
+    at.button(key="judge-done").click().run()
+    assert any(md("opgevolgd (afgedaan)") in c.value for c in at.caption)
+    at.multiselect(key="judged").select("afgedaan").run()
+    assert list(table(at)["Toezegging"]) == [" ".join(t.promise.text.split())]
+    assert not at.exception
+    at.button(key="judge-done").click().run()  # "Niet meer afgedaan"
+    assert not any(md("(afgedaan)") in c.value for c in at.caption)
+    assert any(c.value.endswith(" · mogelijk opgevolgd") for c in at.caption)

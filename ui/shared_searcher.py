@@ -97,3 +97,11 @@ def get_searcher(t: dict[str, str]):
         status.update(label=label, state="complete")
     _opened().add(key)
     return searcher
+
+
+def get_tracker(searcher):
+    """The promise tracker over this Searcher and the judgement store of the current settings (opened
+    per page view: it holds nothing open, and follows the searcher's newest reader)."""
+    from retrieval.promises.tracker import PromiseTracker
+
+    return PromiseTracker.open(searcher, Settings.resolve())

@@ -1,8 +1,10 @@
 """The promise tracker's table: one row of plain text per promise, ready for st.dataframe and CSV.
 
 Every cell is text or a whole number, so no cell can show "None" or "nan": an undated promise says
-"ongedateerd", a missing deadline or subject is an empty cell. Dates are ISO text (they sort as
-dates). Status follows retrieval.promises.followups.status: opgevolgd > verlopen > open.
+"ongedateerd", a missing deadline or subject is an empty cell. Every date is ISO (2021-06-30, or
+2023-05 for a document dated to a month), in the table, the detail and the CSV alike, so dates sort as
+text. Status and judgement follow retrieval.promises.status. The page shows the first five columns
+(SHOWN); the CSV has them all, with the first follow-up's title and link, never a server path.
 """
 
 from __future__ import annotations
@@ -11,14 +13,27 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
-from retrieval.present.citations import one_line
-from retrieval.promises import followups
+from retrieval.present.citations import one_line, source_url
 from ui.share import passage_link
+from ui.tracker_text import JUDGEMENT_WORDS, KIND_WORDS, columns, status_label
 
-COLUMNS = ("Datum", "Wie", "Soort", "Document", "Onderwerp", "Toezegging", "Termijn", "Status", "Opvolging",
-           "Passage")
-KIND_LABEL = {"promise": "toezegging", "request": "verzoek"}
-UNDATED = "ongedateerd"
+SHOWN = ("date", "who", "text", "deadline", "status")
+CSV_COLUMNS = (
+    "date",
+    "who",
+    "kind",
+    "document",
+    "subject",
+    "text",
+    "deadline",
+    "status",
+    "judgement",
+    "count",
+    "passage",
+    "first",
+    "first_link",
+)
+UNDATED = {"nl": "ongedateerd", "en": "undated"}
 
 
 def document_label(p, info) -> str:
@@ -28,51 +43,60 @@ def document_label(p, info) -> str:
     return f"{title} ({extra})" if extra else title
 
 
-def day_label(p, info) -> str:
+def day_label(p, info, lang: str = "nl") -> str:
     """The promise's date as ISO text, only as precise as its document states it (2023-05 for
     "mei 2023"); "ongedateerd" without one."""
     if not p.date:
-        return UNDATED
+        return UNDATED.get(lang, UNDATED["nl"])
     precision = getattr(info, "date_precision", None) or "day"
     return p.date[:4] if precision == "year" else p.date[:7] if precision == "month" else p.date
 
 
-def deadline_label(p) -> str:
+def deadline_label(p, lang: str = "nl") -> str:
     """The deadline as stated, and the day it resolves to (or why it does not)."""
     if not p.deadline_phrase:
         return ""
     phrase = one_line(p.deadline_phrase)
     if p.deadline:
         return f"{phrase} → {p.deadline}"
-    return f"{phrase} (geen datum{': ' + p.deadline_note if p.deadline_note else ''})"
+    none = "geen datum" if lang == "nl" else "no date"
+    return f"{phrase} ({none}{': ' + p.deadline_note if p.deadline_note else ''})"
 
 
-def rows(promises: Sequence, follow: Mapping[str, Sequence], documents: Mapping
-         ) -> list[dict[str, str | int]]:
-    """One row per promise, in COLUMNS order."""
+def rows(tracked: Sequence, documents: Mapping, lang: str = "nl") -> list[dict[str, str | int]]:
+    """One row per tracked promise, keyed by the column headers of the interface language."""
+    head = columns(lang)
+    judged = JUDGEMENT_WORDS.get(lang, JUDGEMENT_WORDS["nl"])
     out = []
-    for p in promises:
-        found = follow.get(followups.promise_id(p), ())
-        out.append({
-            "Datum": day_label(p, documents.get(p.doc_id)),
-            "Wie": one_line(p.actor),
-            "Soort": KIND_LABEL.get(p.kind, p.kind),
-            "Document": document_label(p, documents.get(p.doc_id)),
-            "Onderwerp": one_line(p.heading),
-            "Toezegging": one_line(p.text),
-            "Termijn": deadline_label(p),
-            "Status": followups.status(p, found),
-            "Opvolging": len(found),
-            "Passage": passage_link(p.doc_id, p.start, p.end),
-        })
+    for t in tracked:
+        p, info = t.promise, documents.get(t.promise.doc_id)
+        first = t.follow_ups[0] if t.follow_ups else None
+        first_info = documents.get(first.doc_id) if first else None
+        cells = {
+            "date": day_label(p, info, lang),
+            "who": one_line(p.actor),
+            "kind": KIND_WORDS.get(lang, KIND_WORDS["nl"]).get(p.kind, p.kind),
+            "document": document_label(p, info),
+            "subject": one_line(p.heading),
+            "text": one_line(p.text),
+            "deadline": deadline_label(p, lang),
+            "status": status_label(t, lang),
+            "judgement": judged[t.judgement] if t.judgement else "",
+            "count": len(t.follow_ups),
+            "passage": passage_link(p.doc_id, p.start, p.end),
+            "first": (one_line(first.title) or first.doc_id) if first else "",
+            "first_link": (source_url(first_info) or "") if first_info else "",
+        }
+        out.append({head[k]: v for k, v in cells.items()})
     return out
 
 
-def csv_text(table: Sequence[Mapping], first_sources: Sequence[str]) -> str:
-    """The table as CSV, with the first follow-up's source as a last column."""
+def csv_text(table: Sequence[Mapping], lang: str = "nl") -> str:
+    """The table as CSV: every column, the first follow-up as its title and link."""
+    head = columns(lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*COLUMNS, "Eerste opvolging"])
-    for row, source in zip(table, first_sources, strict=True):
-        writer.writerow([*(row[c] for c in COLUMNS), source])
+    writer.writerow([head[k] for k in CSV_COLUMNS])
+    for row in table:
+        writer.writerow([row[head[k]] for k in CSV_COLUMNS])
     return buffer.getvalue()

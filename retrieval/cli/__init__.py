@@ -12,7 +12,7 @@ import os
 import sys
 
 # Subcommand modules; each has `register(subparsers)` which sets `func` on its parser.
-COMMANDS = ("model", "corpus", "index", "search", "eval", "promises")
+COMMANDS = ("model", "corpus", "index", "search", "eval", "promises", "judgements")
 
 
 def build_parser() -> argparse.ArgumentParser:

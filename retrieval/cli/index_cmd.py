@@ -57,6 +57,11 @@ def open_searcher(args: argparse.Namespace):
     return searcher
 
 
+def settings_of(args: argparse.Namespace):
+    """The settings a reading command's options name (for what it opens beside the searcher)."""
+    return _settings(args, writing=False)
+
+
 def _settings(args: argparse.Namespace, writing: bool):
     """The settings, with a note when --index means something else for this engine."""
     from retrieval.index import registry

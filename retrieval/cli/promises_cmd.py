@@ -13,6 +13,7 @@ from retrieval.cli.common import add_settings_options
 from retrieval.errors import QueryError
 
 KIND_WORDS = {"promise": "toezegging", "request": "verzoek"}
+VERDICT_WORDS = {"confirmed": "klopt", "rejected": "klopt niet", "done": "afgedaan"}
 
 
 def register(subparsers) -> None:
@@ -35,7 +36,8 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--follow-ups", action="store_true",
         help="with each promise its follow-ups (later passages of other documents that act on it, found "
-             "when the index was written) and its status: opgevolgd, verlopen or open",
+             "when the index was written), the users' judgements of them, and its status: opgevolgd, "
+             "mogelijk opgevolgd, verlopen or open",
     )
     add_settings_options(parser)
     parser.add_argument("--kind", choices=("promise", "request", "all"), default="all",
@@ -71,11 +73,12 @@ def run(args: argparse.Namespace) -> int:
                    actor=args.actor, overdue=args.overdue)
     rows = [as_record(p) for p in found]
     fields = list(RECORD_KEYS)
-    follow = _follow_ups(searcher) if args.follow_ups else None
-    if follow is not None:
-        fields += ["status", "follow_ups", "first_follow_up"]
+    tracked = _tracked(searcher, args, as_of) if args.follow_ups else None
+    if tracked is not None:
+        fields += ["promise_key", "status", "judgement", "follow_ups", "first_follow_up",
+                   "first_follow_up_link"]
         for row, p in zip(rows, found, strict=True):
-            row.update(_follow_up_fields(p, follow, flat=args.csv))
+            row.update(_follow_up_fields(tracked[(p.doc_id, p.start, p.end)], flat=args.csv))
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -84,45 +87,69 @@ def run(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_listing(found, as_of, follow)
+        _print_listing(found, as_of, tracked)
     n_promise = sum(p.kind == "promise" for p in found)
-    if follow is None:
+    if tracked is None:
         counts = f"{sum(p.overdue for p in found)} verlopen"
     else:  # by status, as the Toezeggingen page counts them
-        from retrieval.promises import followups
+        from retrieval.promises.status import STATUSES
 
-        statuses = [followups.status(p, follow.get(followups.promise_id(p), ())) for p in found]
-        counts = " · ".join(f"{statuses.count(s)} {s}" for s in followups.STATUSES)
+        statuses = [tracked[(p.doc_id, p.start, p.end)].status for p in found]
+        counts = " · ".join(f"{statuses.count(s)} {s}" for s in STATUSES)
     print(f"{n_promise} toezeggingen, {len(found) - n_promise} verzoeken; {counts} op {as_of.isoformat()}",
           file=sys.stderr)
     return 0
 
 
-def _follow_ups(searcher) -> dict:
-    """The stored follow-ups; a warning line when they are not current (then there are none)."""
-    state, found = searcher.read_follow_ups()
+def _tracked(searcher, args, as_of: Date) -> dict:
+    """Each promise tracked (follow-ups, the users' judgements, status) by (doc, start, end); a
+    warning line when the follow-ups are not current (then there are none)."""
+    from retrieval.cli.index_cmd import settings_of
+    from retrieval.promises.tracker import PromiseTracker
+
+    state, tracked, orphans = PromiseTracker.open(searcher, settings_of(args)).read(as_of)
     if state != "current":
         print(f"bronwijzer: warning: the follow-ups of promises are {state} for this index (found by "
-              "`bronwijzer index`); every status is open or verlopen until then", file=sys.stderr)
-    return found
+              "`bronwijzer index`); only judged ones count until then", file=sys.stderr)
+    if orphans:
+        print(f"bronwijzer: {len(orphans)} judgement(s) name a promise no longer found in the index "
+              "(zin niet meer gevonden); `bronwijzer judgements list` shows them", file=sys.stderr)
+    return {(t.promise.doc_id, t.promise.start, t.promise.end): t for t in tracked}
 
 
-def _follow_up_fields(p, follow: dict, flat: bool) -> dict:
-    """Status and follow-ups of one promise: JSON gets the list, CSV the count and the first source."""
-    from retrieval.present.citations import RELEVANCE_WORDS
-    from retrieval.promises import followups
+def _follow_up_fields(t, flat: bool) -> dict:
+    """Status, judgement and follow-ups of one promise: JSON gets the lists, CSV the count and the
+    first follow-up's title and link."""
+    from retrieval.present.citations import one_line, source_url
 
-    found = follow.get(followups.promise_id(p), ())
-    out: dict = {"status": followups.status(p, found)}
+    out: dict = {"promise_key": t.key, "status": t.status, "judgement": t.judgement}
     if flat:
-        return {**out, "follow_ups": len(found), "first_follow_up": found[0].source if found else ""}
-    out["follow_ups"] = [{"doc_id": f.doc_id, "title": f.title, "date": f.date, "source": f.source,
-                          "text": f.text, "start": f.start, "end": f.end, "score": f.score,
-                          "strength": RELEVANCE_WORDS["nl"][f.strength]} for f in found]
+        first = t.follow_ups[0] if t.follow_ups else None
+        return {**out, "follow_ups": len(t.follow_ups),
+                "first_follow_up": (one_line(first.title) or first.doc_id) if first else "",
+                "first_follow_up_link": (source_url(first) or "") if first else ""}
+    out["done"] = _verdict(t.done)
+    out["follow_ups"] = [_follow_up(f, _verdict(t.verdicts.get(f.key))) for f in t.follow_ups]
+    out["judged_elsewhere"] = [
+        {**(_follow_up(x.follow_up) if x.follow_up else {"doc_id": x.judgement.doc_id,
+                                                          "text": x.judgement.text}),
+         "found": x.follow_up is not None, "judgement": _verdict(x.judgement)} for x in t.extra]
     return out
 
 
-def _print_listing(found, as_of: Date, follow: dict | None = None) -> None:
+def _follow_up(f, judgement: dict | None = None) -> dict:
+    from retrieval.present.citations import RELEVANCE_WORDS
+
+    return {"doc_id": f.doc_id, "title": f.title, "date": f.date, "source": f.source, "text": f.text,
+            "start": f.start, "end": f.end, "score": f.score, "key": f.key,
+            "strength": RELEVANCE_WORDS["nl"].get(f.strength, f.strength), "judgement": judgement}
+
+
+def _verdict(j) -> dict | None:
+    return None if j is None else {"verdict": j.verdict, "note": j.note, "at": j.at}
+
+
+def _print_listing(found, as_of: Date, tracked: dict | None = None) -> None:
     for p in found:
         kind = KIND_WORDS.get(p.kind, p.kind)
         print(f"{p.date or 'datum onbekend'}  {p.actor}  [{kind}]")
@@ -134,19 +161,19 @@ def _print_listing(found, as_of: Date, follow: dict | None = None) -> None:
             print(f"  termijn: {p.deadline_phrase} → {when}{state}")
         where = f" › {p.heading}" if p.heading else ""
         print(f"  bron: {p.doc_id}{where} [{p.start}:{p.end}] {p.source}")
-        if follow is not None:
-            _print_follow_ups(p, follow)
+        if tracked is not None:
+            _print_follow_ups(tracked[(p.doc_id, p.start, p.end)])
         print()
 
 
-def _print_follow_ups(p, follow: dict) -> None:
+def _print_follow_ups(t) -> None:
     from retrieval.present.citations import RELEVANCE_WORDS, one_line
-    from retrieval.promises import followups
 
-    found = follow.get(followups.promise_id(p), ())
-    print(f"  status: {followups.status(p, found)}; opvolging: {len(found)}")
-    for f in found:
-        words = RELEVANCE_WORDS["nl"][f.strength]
-        print(f"    {f.date}  {one_line(f.title) or f.doc_id} [{words}] {f.source}")
+    print(f"  status: {t.label}; opvolging: {len(t.follow_ups)}")
+    for f in t.follow_ups:
+        words = RELEVANCE_WORDS["nl"].get(f.strength, f.strength)
+        mark = t.verdicts.get(f.key)
+        judged = f" — {VERDICT_WORDS[mark.verdict]}" if mark else ""
+        print(f"    {f.date}  {one_line(f.title) or f.doc_id} [{words}]{judged} {f.source}")
         print(textwrap.fill(" ".join(f.text.split()), width=100, initial_indent="      «",
                             subsequent_indent="       ", max_lines=3, placeholder=" …") + "»")

@@ -19,6 +19,7 @@ from retrieval.errors import EngineError
 if TYPE_CHECKING:
     from retrieval.config import Settings
     from retrieval.index.seam import IndexJob, IndexReader, IndexWriter, UpdateReport, VectorLookup
+    from retrieval.promises.judgements import JudgementStore
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class Engine(Protocol):
 
     def lend_vectors(self, settings: Settings, model_id: str) -> VectorLookup | None:
         """Vectors of this engine's index for these settings that another engine's build may reuse."""
+
+    def open_judgements(self, settings: Settings, reader: IndexReader) -> JudgementStore:
+        """The users' judgements of promises (retrieval.promises.judgements): stored apart from the
+        index, so no build replaces them; writing one never needs an index writer."""
 
 
 ENGINES: dict[str, EngineEntry] = {

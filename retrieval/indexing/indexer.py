@@ -64,7 +64,7 @@ class Indexer:
         from retrieval.promises import followups
 
         reader = searcher.index
-        sources = followups.Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config)
+        sources = followups.sources_of(searcher)
         try:
             writer = self.engine.open_writer(self.settings, reader)
             try:

@@ -25,14 +25,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date as Date
 from datetime import timedelta
+from functools import lru_cache
 
 from retrieval.ids import span_id
 from retrieval.ingest.dates import date_period
+from retrieval.promises.judgements import passage_key
 from retrieval.records import Filters, parse_iso_date
 
 MAX_FOLLOW_UPS = 5
 SEARCH_DEPTH = 20  # passages searched per promise, before same-document and date checks
-STATUSES = ("opgevolgd", "verlopen", "open")  # precedence, highest first
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ class Sources:
     documents: dict
     manifest: dict
     config: object
+    text_of: Callable[[str], str]  # a document's full text (for the passage's key)
+
+
+def sources_of(searcher) -> Sources:
+    """What finding follow-ups reads, from a Searcher on the index as just written."""
+    return Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config,
+                   lru_cache(maxsize=8)(searcher.document_text))
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class FollowUpRef:
     end: int
     score: float
     strength: str  # retrieval.present.citations.relevance: "strong" | "possible"
+    key: str = ""  # retrieval.promises.judgements.passage_key: what a user's judgement of it names
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class FollowUp:
     end: int
     score: float
     strength: str
+    key: str = ""  # retrieval.promises.judgements.passage_key
 
 
 def promise_id(p) -> str:
@@ -93,20 +103,28 @@ def later_than(doc, after: Date) -> bool:
     return parse_iso_date(doc.date) > after
 
 
+def later_window(promise, documents: dict) -> tuple[Filters, Date] | None:
+    """(the search filter for documents after the promise, the last day the promise's date covers),
+    or None for a promise without a date or document (it has no follow-ups)."""
+    if not promise.date or promise.doc_id not in documents:
+        return None
+    period = date_period(promise.date, documents[promise.doc_id].date_precision)
+    if period is None:
+        return None
+    after = parse_iso_date(period[1])  # a promise dated to a month or year: after its end
+    return Filters(since=(after + timedelta(days=1)).isoformat(), include_undated=False), after
+
+
 def find(sources: Sources, promise) -> tuple[FollowUpRef, ...]:
     """The follow-ups of one promise (see the module's docstring)."""
     from retrieval.present.citations import relevance
 
     docs = sources.documents
     query = query_of(promise)
-    if not promise.date or not query or promise.doc_id not in docs:
+    window = later_window(promise, docs)
+    if window is None or not query:
         return ()
-    period = date_period(promise.date, docs[promise.doc_id].date_precision)
-    if period is None:
-        return ()
-    after = parse_iso_date(period[1])  # a promise dated to a month or year: after its end
-    since = (after + timedelta(days=1)).isoformat()
-    later = Filters(since=since, include_undated=False)
+    later, after = window
     resp = sources.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
     if resp.abstained:
         return ()
@@ -114,8 +132,9 @@ def find(sources: Sources, promise) -> tuple[FollowUpRef, ...]:
     for p in resp.results:
         if p.score < resp.threshold or p.doc_id == promise.doc_id or not later_than(docs[p.doc_id], after):
             continue
+        key = passage_key(p.doc_id, sources.text_of(p.doc_id), p.start, p.end)
         out.append(FollowUpRef(p.doc_id, p.start, p.end, round(float(p.score), 6),
-                               relevance(p.score, resp.threshold)))
+                               relevance(p.score, resp.threshold), key))
         if len(out) == MAX_FOLLOW_UPS:
             break
     return tuple(out)
@@ -173,12 +192,5 @@ def read(index, manifest: dict, config) -> tuple[str, dict[str, tuple[FollowUp, 
     for (pid, r), text in zip(refs, texts, strict=True):
         d = docs[r.doc_id]
         out.setdefault(pid, []).append(FollowUp(r.doc_id, d.title, d.date, d.source or d.path, text, r.start,
-                                                r.end, r.score, r.strength))
+                                                r.end, r.score, r.strength, r.key))
     return "current", {pid: tuple(rows) for pid, rows in out.items()}
-
-
-def status(promise, follow_ups: Sequence) -> str:
-    """"opgevolgd" (at least one follow-up) > "verlopen" (deadline passed) > "open"."""
-    if follow_ups:
-        return "opgevolgd"
-    return "verlopen" if promise.overdue else "open"

@@ -1,201 +1,199 @@
-"""Toezeggingen: what ministers promised, by when, and whether anything followed.
+"""Toezeggingen: what ministers promised, by when, whether anything followed, and the user's judgement.
 
-A wide, sortable table of every promise (and request to the government) in the index, with its
-status: opgevolgd (a later document appears to act on it) > verlopen (its deadline passed) > open.
-Selecting a row (or opening `?toezegging=<passage id>`) shows the sentence in context and its
-follow-ups. Promises and follow-ups are found when the index is written; this page only reads them
-(Searcher.promises, Searcher.follow_ups). Rows are built by ui/tracker.py; every text is escaped.
+A sortable table of every promise (and request to the government) with its status (see
+retrieval.promises.status), and beside it the selected promise in context with its follow-ups, where
+a user says "Klopt" / "Klopt niet" of a follow-up or "Afgedaan" of the promise. Judgements go to the
+judgement store (user data, beside the index), never to the index. `?toezegging=<promise key>` (or an
+older link's passage id) opens a promise; `?lang=en` the English page. Rows are built by ui/tracker.py,
+the detail by ui/tracker_detail.py; every text is escaped.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import streamlit as st
 
 from retrieval.errors import BronwijzerError, EmbeddingError
-from retrieval.ids import parse_span_id
-from retrieval.present import citations, highlight
-from retrieval.promises import followups
 from retrieval.promises.classify import CABINET
 from retrieval.promises.detect import select
-from ui import cards, navigation, note, render, tracker
+from retrieval.promises.status import STATUSES, resolve_link
+from ui import navigation, note, tracker, tracker_detail
 from ui.app_text import strings
 from ui.markdown import escape_markdown as md
-from ui.shared_searcher import get_searcher
+from ui.shared_searcher import get_searcher, get_tracker
+from ui.tracker_text import JUDGEMENT_WORDS, STATUS_WORDS, columns, words
 
-KINDS = {"Toezeggingen": "promise", "Verzoeken aan de regering": "request", "Alle": "all"}
-SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
+KINDS = ("promise", "request", "all")
+SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "YYYY-MM-DD"}
 PICK_KEY = "toezegging"  # query parameter: the promise shown in detail
+ROW_HEIGHT = 72  # three lines of wrapped text (a shorter row clips instead of wrapping)
+ROWS_IN_VIEW = 9
+# Less empty space above the title, so more rows fit at 1440×900 (style only: st.html adds no block).
+STYLE = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"
 ss = st.session_state
 
 
-def filters(searcher) -> tuple[list, date, list]:
-    """The sidebar's choices, the as-of day, and every promise judged on that day (read once: the
-    "Wie" list is made from them)."""
+def filters(book, lang: str) -> tuple[list, date, tuple]:
+    """The sidebar's choices, the as-of day, and what the tracker reads on that day (read once: the
+    "Wie" list is made from it)."""
+    w = words(lang)
+    status_words, judged_words = STATUS_WORDS[lang], JUDGEMENT_WORDS[lang]
     with st.sidebar:
-        st.header("Filters")
-        kind = KINDS[st.radio("Soort", list(KINDS), key="kind")]
-        as_of = st.date_input("Verlopen op", value=date.today(), key="as_of", **SPAN,
-                              help="Een toezegging is verlopen als haar termijn vóór deze datum ligt.")
-        found = searcher.promises(as_of)
-        cabinet_only = st.toggle("Alleen het kabinet", key="cabinet")
-        actors = sorted({p.actor for p in found if not cabinet_only or p.actor_type == CABINET})
-        chosen = st.multiselect("Wie", actors, key="actors", placeholder="Kies …")
-        status = st.multiselect("Status", list(followups.STATUSES), key="status", placeholder="Alle",
-                                help="opgevolgd: een later document lijkt erop in te gaan; verlopen: de "
-                                     "termijn is voorbij zonder opvolging; open: geen van beide.")
-        since = st.date_input("Gedaan vanaf", value=None, key="since", **SPAN)
-        until = st.date_input("Gedaan tot en met", value=None, key="until", **SPAN)
-    return [kind, cabinet_only, chosen, status, since, until], as_of, found
+        st.header(w["filters"])
+        labels = dict(zip(w["kinds"].split("|"), KINDS, strict=True))
+        kind = labels[st.radio(w["kind"], list(labels), key="kind")]
+        as_of = st.date_input(w["as_of"], value=date.today(), key="as_of", help=w["as_of_help"], **SPAN)
+        read = book.read(as_of)
+        cabinet_only = st.toggle(w["cabinet"], key="cabinet")
+        actors = sorted(
+            {t.promise.actor for t in read[1] if not cabinet_only or t.promise.actor_type == CABINET}
+        )
+        chosen = st.multiselect(w["who"], actors, key="actors", placeholder=w["choose"])
+        status = st.multiselect(
+            w["status"],
+            list(STATUSES),
+            key="status",
+            placeholder=w["all"],
+            format_func=status_words.get,
+            help=w["status_help"],
+        )
+        judged = st.multiselect(
+            w["judged"], [*judged_words], key="judged", placeholder=w["all"], format_func=judged_words.get
+        )
+        since = st.date_input(w["since"], value=None, key="since", help=w["date_help"], **SPAN)
+        until = st.date_input(w["until"], value=None, key="until", help=w["date_help"], **SPAN)
+    return [kind, cabinet_only, chosen, status, judged, since, until], as_of, read
 
 
-def apply(found: list, follow: dict, choice: list) -> list:
-    kind, cabinet_only, chosen, status, since, until = choice
-    shown = select(found, kind=kind, since=since.isoformat() if since else None,
-                   until=until.isoformat() if until else None)
+def apply(tracked: list, choice: list) -> list:
+    kind, cabinet_only, chosen, status, judged, since, until = choice
+    kept = {
+        id(p)
+        for p in select(
+            [t.promise for t in tracked],
+            kind=kind,
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+        )
+    }
+    shown = [t for t in tracked if id(t.promise) in kept]
     if cabinet_only:
-        shown = [p for p in shown if p.actor_type == CABINET]
+        shown = [t for t in shown if t.promise.actor_type == CABINET]
     if chosen:
-        shown = [p for p in shown if p.actor in chosen]
+        shown = [t for t in shown if t.promise.actor in chosen]
     if status:
-        shown = [p for p in shown if followups.status(p, follow.get(followups.promise_id(p), ())) in status]
+        shown = [t for t in shown if t.status in status]
+    if judged:
+        shown = [t for t in shown if (t.judgement or "none") in judged]
     # newest first, undated last; within a document, in reading order (the sort is stable)
-    return sorted(shown, key=lambda p: (p.date is not None, p.date or ""), reverse=True)
+    return sorted(shown, key=lambda t: (t.promise.date is not None, t.promise.date or ""), reverse=True)
 
 
-COLUMN_CONFIG = {
-    "Datum": st.column_config.TextColumn("Datum", width=94, help="datum van het document (ISO)"),
-    "Wie": st.column_config.TextColumn("Wie", width=125, help="naam en functie"),
-    "Soort": st.column_config.TextColumn("Soort", width=86),
-    "Document": st.column_config.TextColumn("Document", width=144, help="titel, soort en nummer"),
-    "Onderwerp": st.column_config.TextColumn("Onderwerp", width=100),
-    "Toezegging": st.column_config.TextColumn("Toezegging", width=232,
-                                              help="de hele zin (regeleinden als spatie); letterlijk in "
-                                                   "context wanneer u de rij kiest"),
-    "Termijn": st.column_config.TextColumn("Termijn", width=105,
-                                           help="de termijn zoals genoemd → de dag waarop hij verloopt"),
-    "Status": st.column_config.TextColumn("Status", width=78),
-    "Opvolging": st.column_config.NumberColumn("Opvolging", width=70, format="%d",
-                                               help="aantal latere passages die erop lijken in te gaan"),
-    "Passage": st.column_config.LinkColumn("Passage", display_text="in context ↗", width=75,
-                                           help="open de passage in het document (nieuw tabblad)"),
-}
+def column_config(lang: str) -> dict:
+    head = columns(lang)
+    text = st.column_config.TextColumn
+    return {
+        head["date"]: text(head["date"], width=92),
+        head["who"]: text(head["who"], width=170),
+        head["text"]: text(head["text"], width=390, help=words(lang)["pick"]),
+        head["deadline"]: text(head["deadline"], width=140),
+        head["status"]: text(head["status"], width=140),
+    }
 
 
-def context_link(label: str, doc_id: str, start: int, end: int) -> None:
-    """To the passage in its document on the chat page, in this session (the note stays)."""
-    chat = navigation.page("chat")
-    params = {"doc": doc_id, "start": str(start), "end": str(end)}
-    if chat is not None:
-        st.page_link(chat, label=label, icon="↗", query_params=params)
-    else:  # the page run on its own (tests)
-        st.markdown(f"[{md(label)}]({tracker.passage_link(doc_id, start, end)})")
-
-
-def detail(searcher, p, found: tuple) -> None:
-    """The promise in its context, then its follow-ups."""
-    info = searcher.documents.get(p.doc_id)
-    with st.container(border=True, key="promise-detail"):
-        st.subheader("Toezegging in context")
-        st.markdown(f"**{md(tracker.document_label(p, info))}**")
-        facts = [tracker.day_label(p, info), citations.one_line(p.actor), tracker.deadline_label(p),
-                 followups.status(p, found)]
-        st.caption(md(" · ".join(f for f in facts if f)))
-        text = searcher.document_text(p.doc_id)
-        a, b = highlight.context_window(text, p.start, p.end, cards.CONTEXT_CHARS)
-        st.html(render.render_html(text[a:b], strong=[(p.start - a, p.end - a)], css_class="bw-context"))
-        item = note.NoteItem(p.doc_id, p.start, p.end)
-        cards.note_item_button(item, "note-add-promise", "nl")
-        st.subheader(f"Opvolging ({len(found)})")
-        if not found:
-            st.caption("Geen passage van een later document die hierop lijkt in te gaan (gezocht met de zin "
-                       "zonder termijn; alleen passages die de drempel van de chat halen).")
-        for i, f in enumerate(found):
-            show_follow_up(searcher, f, i)
-
-
-def show_follow_up(searcher, f, i: int) -> None:
-    level = f.strength if f.strength in cards.BADGE else "possible"
-    with st.container(border=True, key=f"follow-up-{i}"):
-        title = citations.one_line(f.title) or f.doc_id
-        st.markdown(f"**{md(f.date or '')} · {md(title)}** "
-                    f":{cards.BADGE[level]}-badge[{citations.RELEVANCE_WORDS['nl'][level]}]")
-        st.html(render.render_html(f.text, css_class="bw-follow-up"))
-        with st.container(horizontal=True):
-            context_link("in context", f.doc_id, f.start, f.end)
-            cards.source_link(searcher.documents[f.doc_id], strings("nl"))
-            cards.note_item_button(note.NoteItem(f.doc_id, f.start, f.end), f"note-add-follow-up-{i}", "nl")
-
-
-def picked(found: list, shown: list, event) -> object | None:
-    """The promise to show in detail: the selected row (kept in the link), else the one the link
-    names, even when the filters hide it. Unselecting the row closes it."""
+def picked(tracked: list, shown: list, event, table_key: str, lang: str):
+    """The promise to show: the row the user just selected (kept in the link), else the one the link
+    names, even when the filters hide it. Unselecting the row closes it. A selection the user did not
+    change (a rerun, a judgement) keeps the link's promise, whichever row now has that number."""
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if rows and 0 <= rows[0] < len(shown):
-        p = shown[rows[0]]
-        st.query_params[PICK_KEY] = followups.promise_id(p)
-        ss.picked_row = True
-        return p
-    if ss.get("picked_row"):
-        ss.picked_row = False
+    before = ss.setdefault("table_rows", {}).get(table_key, [])
+    ss.table_rows[table_key] = rows
+    if rows != before:
+        if rows and 0 <= rows[0] < len(shown):
+            st.query_params[PICK_KEY] = shown[rows[0]].key
+            return shown[rows[0]]
         st.query_params.pop(PICK_KEY, None)
         return None
     wanted = st.query_params.get(PICK_KEY)
     if not wanted:
         return None
-    try:
-        span = parse_span_id(wanted)
-    except ValueError:
-        span = None
-    p = next((p for p in found if (p.doc_id, p.start, p.end) == span), None)
-    if p is None:
-        st.info("De link noemt geen toezegging die in deze index staat.")
-    elif p not in shown:
-        st.info("De toezegging uit de link valt buiten de filters; ze staat hieronder toch.")
-    return p
+    t = resolve_link(wanted, tracked)
+    if t is None:
+        st.info(words(lang)["bad_link"])
+    else:
+        if wanted != t.key:  # an older link (a passage id): from now on the promise key
+            st.query_params[PICK_KEY] = t.key
+        if t not in shown:
+            st.info(words(lang)["outside"])
+    return t
+
+
+def table(shown: list, searcher, choice: list, lang: str, as_of: date):
+    """The table (five columns, wrapped text) and the CSV of every column; the selection event."""
+    w = words(lang)
+    rows = tracker.rows(shown, searcher.documents, lang)
+    if not shown:
+        st.info(w["none"])
+        return None, "table-empty"
+    table_key = "table-" + hashlib.sha1(repr(choice).encode("utf-8")).hexdigest()[:10]
+    head = columns(lang)
+    event = st.dataframe(
+        rows,
+        hide_index=True,
+        key=table_key,
+        column_config=column_config(lang),
+        column_order=[head[k] for k in tracker.SHOWN],
+        on_select="rerun",
+        selection_mode="single-row",
+        row_height=ROW_HEIGHT,
+        width="stretch",
+        height=min(40 + ROW_HEIGHT * len(rows), 40 + ROW_HEIGHT * ROWS_IN_VIEW),
+    )
+    st.download_button(
+        w["csv"],
+        tracker.csv_text(rows, lang),
+        file_name=f"toezeggingen-{as_of.isoformat()}.csv",
+        mime="text/csv",
+        key="csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    return event, table_key
 
 
 def main() -> None:
-    st.title("Toezeggingen")
-    st.caption("Wat bewindspersonen (en publieke organen zoals de Nationaal Rapporteur) toezegden, met de "
-               "termijn die ze noemden, wat anderen de regering vroegen, en of er later iets op volgde. "
-               "Elke zin staat letterlijk in de bron. Kies een rij voor de zin in context en haar opvolging.")
+    lang = navigation.interface_language()
+    w = words(lang)
+    st.html(STYLE)
+    st.title(w["title"])
+    st.caption(w["intro"])
     try:
-        searcher = get_searcher(strings("nl"))
+        searcher = get_searcher(strings(lang))
+        book = get_tracker(searcher)
     except (BronwijzerError, EmbeddingError, ValueError) as exc:
-        st.error(f"De index kon niet worden geopend: {md(str(exc))}")
+        st.error(w["open_error"].format(error=md(str(exc))))
         st.stop()
     note.restore(ss, st.query_params, searcher)
-    choice, as_of, found = filters(searcher)
     try:
-        state, follow = searcher.read_follow_ups()
+        choice, as_of, (state, tracked, orphans) = filters(book, lang)
     except BronwijzerError as exc:  # e.g. the Milvus server went away
-        st.error(f"De opvolging kon niet worden gelezen: {md(str(exc))}")
-        state, follow = "error", {}
+        st.error(w["read_error"].format(error=md(str(exc))))
+        st.stop()
     if state in ("missing", "stale"):
-        st.warning("De opvolging is voor deze stand van de index nog niet berekend (dat doet `bronwijzer "
-                   "index`; het kan nu bezig zijn). Tot dan staat geen enkele toezegging op opgevolgd.")
-    shown = apply(found, follow, choice)
-    table = tracker.rows(shown, follow, searcher.documents)
-    counts = {s: sum(r["Status"] == s for r in table) for s in followups.STATUSES}
-    st.write(f"**{len(shown)}** van {len(found)} · {counts['opgevolgd']} opgevolgd · {counts['verlopen']} "
-             f"verlopen op {as_of:%d-%m-%Y} · {counts['open']} open. Ongedateerde documenten blijven "
-             "zichtbaar bij een datumfilter.")
-    event = None
-    if not shown:
-        st.info("Geen toezeggingen bij deze filters.")
-    else:
-        event = st.dataframe(table, hide_index=True, key="table", column_config=COLUMN_CONFIG,
-                             column_order=tracker.COLUMNS, on_select="rerun", selection_mode="single-row",
-                             row_height=118, width="stretch", height=min(40 + 118 * len(table), 640))
-        first = [(follow.get(followups.promise_id(p)) or [None])[0] for p in shown]
-        st.download_button("Download .csv", tracker.csv_text(table, [f.source if f else "" for f in first]),
-                           file_name=f"toezeggingen-{as_of.isoformat()}.csv", mime="text/csv", key="csv",
-                           on_click="ignore", icon=":material/download:")
-    p = picked(found, shown, event)
-    if p is not None:
-        detail(searcher, p, follow.get(followups.promise_id(p), ()))
+        st.warning(w["stale"])
+    shown = apply(tracked, choice)
+    counts = " · ".join(f"{sum(t.status == s for t in shown)} {STATUS_WORDS[lang][s]}" for s in STATUSES)
+    st.write(w["counts"].format(shown=len(shown), total=len(tracked), counts=counts, as_of=as_of.isoformat()))
+    event, table_key = table(shown, searcher, choice, lang, as_of)
+    tracker_detail.orphans(orphans, lang)
+    t = picked(tracked, shown, event, table_key, lang)
+    if t is not None:
+        tracker_detail.detail(searcher, book, t, lang)
+        if ss.get("shown_detail") != t.key:  # newly chosen: bring it into view (the table stays put)
+            tracker_detail.scroll_into_view(t.key)
+    ss.shown_detail = t.key if t is not None else None
     note.sync_url(ss, st.query_params)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from retrieval.config import Settings
 from retrieval.index.local import build
 from retrieval.index.local.index import LocalIndex
+from retrieval.index.local.judgements import LocalJudgements, path_for
 from retrieval.index.local.writer import LocalWriter
 from retrieval.index.seam import IndexJob, UpdateReport, VectorLookup
 
@@ -41,6 +42,10 @@ class LocalEngine:
                 writer.close()
 
         return lookup
+
+    def open_judgements(self, settings: Settings, reader) -> LocalJudgements:
+        """A SQLite file beside the index folder (a rebuild replaces the folder, not the file)."""
+        return LocalJudgements(path_for(settings.index))
 
 
 ENGINE = LocalEngine()

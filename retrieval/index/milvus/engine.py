@@ -55,5 +55,11 @@ class MilvusEngine:
     def lend_vectors(self, settings: Settings, model_id: str) -> VectorLookup | None:
         return None  # a local build embeds or reuses its own
 
+    def open_judgements(self, settings: Settings, reader):
+        """A collection of its own beside the index's, through the reader's client."""
+        from retrieval.index.milvus.judgements import MilvusJudgements
+
+        return MilvusJudgements(reader.client, reader.where)
+
 
 ENGINE = MilvusEngine()

@@ -186,6 +186,18 @@ def _create_sentences(client, name: str, dimension: int) -> None:
     client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
 
 
+def create_judgements(client, name: str) -> None:
+    """The judgement log (retrieval.index.milvus.judgements): an event id, its promise, its JSON."""
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+    schema.add_field("promise", DataType.VARCHAR, max_length=4200)
+    schema.add_field("body", DataType.VARCHAR, max_length=65535)
+    _placeholder(schema)
+    client.create_collection(name, schema=schema, index_params=_flat(client), consistency_level="Strong")
+
+
 def drop_version(client, collection: str, version: int) -> None:
     for name in names(collection, version).values():
         if client.has_collection(name):
