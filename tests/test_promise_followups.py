@@ -12,9 +12,9 @@ from pathlib import Path
 
 from retrieval.cli import main
 from retrieval.config import Settings
-from retrieval.promises import followups
+from retrieval.promises import evidence, followups
+from retrieval.promises.rule import RULE
 from retrieval.records import parse_iso_date
-from retrieval.text import language
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -29,15 +29,16 @@ def test_every_follow_up_keeps_the_rule(bundled_searcher):
     assert found and set(found) <= set(by_id)
     for pid, rows in found.items():
         p = by_id[pid]
-        threshold = bundled_searcher.config.threshold("hybrid", language.detect(followups.query_of(p)))
+        stems = evidence.content_stems(p.text)
         assert 1 <= len(rows) <= followups.MAX_FOLLOW_UPS and p.date
         for f in rows:
             doc = bundled_searcher.documents[f.doc_id]
             assert f.doc_id != p.doc_id and doc.date_precision == "day"
             assert parse_iso_date(f.date) > parse_iso_date(p.date)
             assert f.text == bundled_searcher.document_text(f.doc_id)[f.start:f.end]  # verbatim
-            assert f.score >= threshold
-            assert f.strength in ("strong", "possible")
+            held = evidence.coverage(stems, f.text)  # the rule's floor and share of the promise's words
+            assert f.score >= RULE.floor and held >= RULE.min_coverage
+            assert f.strength == ("strong" if held >= RULE.strong_coverage else "possible")
         assert [f.score for f in rows] == sorted((f.score for f in rows), reverse=True)
     undated = [p for p in promises if not p.date]
     assert undated and not any(followups.promise_id(p) in found for p in undated)
@@ -67,10 +68,10 @@ def test_follow_ups_are_found_once_per_index_state(bundled_searcher, bundled_ind
     stamp, stored = bundled_searcher.index.stored_follow_ups()
     assert stamp and stored
     assert ensure(bundled_searcher, bundled_index) is None  # current: nothing searched again
-    stricter = replace(bundled_searcher.config, abstain_hybrid=0.99, abstain_hybrid_en=0.99)
-    changed = bundled_searcher.with_config(stricter)
-    assert ensure(changed, bundled_index) == len(bundled_searcher.promises())  # another rule: again
-    assert changed.follow_ups() == {} and changed.follow_ups_state() == "current"  # none clears it
+    other = replace(bundled_searcher.config, second_look_weight=0.0)
+    changed = bundled_searcher.with_config(other)
+    assert ensure(changed, bundled_index) == len(bundled_searcher.promises())  # other ranking: again
+    assert changed.follow_ups_state() == "current"
     # what is stored now was found under other rules: the searcher says so and shows none
     assert bundled_searcher.follow_ups_state() == "stale" and bundled_searcher.follow_ups() == {}
     assert ensure(bundled_searcher, bundled_index) == len(bundled_searcher.promises())
@@ -119,8 +120,8 @@ def test_a_new_document_is_found_as_a_follow_up_after_an_update(tmp_path, real_e
     promise = next(p for p in s.promises() if p.kind == "promise")
     assert promise.date == "2021-03-04" and s.follow_ups() == {}
     s.close()
-    later = ("Met deze brief informeer ik uw Kamer over de uitbreiding van de opvang voor slachtoffers "
-             "van arbeidsuitbuiting in de tuinbouw: er komen veertig plekken bij.")
+    later = ("Zoals toegezegd heb ik de opvang voor slachtoffers van arbeidsuitbuiting in de tuinbouw "
+             "uitgebreid: er zijn veertig plekken bij gekomen.")
     (corpus / "brief-2022.txt").write_text(LETTER.format(day="1 juli 2022", body=later), "utf-8")
     s = Searcher.open(Settings.resolve(corpus=[corpus], index=tmp_path / "ix"), embedder=real_embedder)
     found = s.follow_ups()[followups.promise_id(promise)]
@@ -132,6 +133,9 @@ def test_a_new_document_is_found_as_a_follow_up_after_an_update(tmp_path, real_e
     s.close()
 
 
+DONE = "Ik heb uw Kamer geïnformeerd over de opvang, zoals beloofd."  # acts, and covers the promise
+
+
 class FakeSearcher:
     """Documents with dates and a search that returns the passages it is given, best first."""
 
@@ -141,6 +145,7 @@ class FakeSearcher:
         self.documents = {d: SimpleNamespace(date=date, date_precision=precision)
                           for d, (date, precision) in docs.items()}
         self.hits, self.threshold, self.asked = hits, threshold, []
+        self.common = None
         self._ns = SimpleNamespace
 
     def text_of(self, doc_id: str) -> str:
@@ -148,18 +153,19 @@ class FakeSearcher:
 
     def search(self, query, k, mode, filters):
         self.asked.append((query, mode, filters))
-        results = [self._ns(doc_id=d, start=i, end=i + 5, score=s) for i, (d, s) in enumerate(self.hits)]
+        results = [self._ns(doc_id=d, start=i, end=i + 5, score=s, text=DONE)
+                   for i, (d, s) in enumerate(self.hits)]
         return self._ns(results=results[:k], threshold=self.threshold, abstained=False)
 
 
 def promise(date="2021-03-04", doc_id="p", phrase=None):
     from types import SimpleNamespace
 
-    return SimpleNamespace(doc_id=doc_id, date=date, start=0, end=10, deadline_phrase=phrase,
-                           text="Ik zal u voor de zomer informeren over de opvang.")
+    return SimpleNamespace(doc_id=doc_id, date=date, start=0, end=10, deadline_phrase=phrase, title=None,
+                           heading="", text="Ik zal u voor de zomer informeren over de opvang.")
 
 
-def test_find_keeps_only_later_day_dated_other_documents_above_the_threshold():
+def test_find_keeps_only_later_day_dated_other_documents_above_the_floor():
     docs = {"p": ("2021-03-04", "day"), "same-day": ("2021-03-04", "day"), "month": ("2021-06-01", "month"),
             "later": ("2021-07-01", "day"), "weak": ("2022-01-01", "day"), "undated": (None, None)}
     hits = [("p", 0.9), ("same-day", 0.9), ("month", 0.9), ("undated", 0.9), ("later", 0.8), ("weak", 0.3)]

@@ -63,6 +63,33 @@ class Commonness:
         return self._counts[name] / max(len(self._lowered), 1)
 
 
+_ACTS = re.compile(
+    r"\b(?:verscheen|verschenen|gepubliceerd|publiceerde|aangeboden|bood\b.{0,60}\baan|uitgebracht|bracht\b.{0,60}"
+    r"\buit|afgerond|rondde|opgeleverd|leverde|plaatsgevonden|vond\b.{0,40}\bplaats|gestart|startte|"
+    r"gepresenteerd|presenteerde|geïnformeerd|informeerde|heb\s+ik|hebben\s+wij|heeft\s+(?:de|het)\b)",
+    re.IGNORECASE)
+
+
+def acts(text: str) -> bool:
+    """Does the passage report something done (published, offered, started, informed) rather than plan it?"""
+    return bool(_ACTS.search(text))
+
+
+def content_stems(text: str) -> set[str]:
+    """The Dutch stems of a text's content words (no stopwords, at least four letters)."""
+    from retrieval.text.tokens import dutch_stopwords, stems, words
+
+    stop = dutch_stopwords()
+    return set(stems([w.lower() for w in words(text) if len(w) >= 4 and w.lower() not in stop]))
+
+
+def coverage(promise_stems: set[str], passage_text: str) -> float:
+    """The share of the promise's content stems the passage holds."""
+    if not promise_stems:
+        return 0.0
+    return len(promise_stems & content_stems(passage_text)) / len(promise_stems)
+
+
 def shared(promise_names: set[str], passage_text: str, common: Commonness | None) -> set[str]:
     """The promise's names the passage also names, leaving out the common ones."""
     here = names(passage_text)

@@ -3,9 +3,9 @@
 A follow-up of a promise (or request) is a passage that
 - comes from another document whose date, at day precision, is strictly later than the promise's
   (for a promise dated to a month or year: later than the end of that month or year);
-- is found by a hybrid search on the promise sentence with its deadline words removed;
-- reads as at least a "possible match" in the chat: the search did not abstain (hybrid: the
-  confidence model trusts the list) and its score reaches the response's threshold.
+- is found by a hybrid search on the promise in its context, its deadline words removed;
+- passes the follow-up rule (retrieval.promises.rule: a score floor, the promise's content words,
+  language that reports something done), which also rates it "strong" or "possible".
 At most MAX_FOLLOW_UPS per promise, best first.
 
 They are computed when the index is written (`ensure`, the last stage of the indexing pipeline,
@@ -29,7 +29,10 @@ from functools import lru_cache
 
 from retrieval.ids import span_id
 from retrieval.ingest.dates import date_period
+from retrieval.promises import rule as rules
+from retrieval.promises.evidence import Commonness
 from retrieval.promises.judgements import passage_key
+from retrieval.promises.rule import RULE, Rule
 from retrieval.records import Filters, parse_iso_date
 
 MAX_FOLLOW_UPS = 5
@@ -46,12 +49,14 @@ class Sources:
     manifest: dict
     config: object
     text_of: Callable[[str], str]  # a document's full text (for the passage's key)
+    common: Commonness | None = None  # in how many documents a name occurs (evidence.Commonness)
 
 
 def sources_of(searcher) -> Sources:
     """What finding follow-ups reads, from a Searcher on the index as just written."""
-    return Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config,
-                   lru_cache(maxsize=8)(searcher.document_text))
+    text_of = lru_cache(maxsize=8)(searcher.document_text)
+    common = Commonness(lambda: (searcher.document_text(d) for d in searcher.documents))
+    return Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config, text_of, common)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class FollowUpRef:
     start: int
     end: int
     score: float
-    strength: str  # retrieval.present.citations.relevance: "strong" | "possible"
+    strength: str  # the rule's own (retrieval.promises.rule.judge): "strong" | "possible"
     key: str = ""  # retrieval.promises.judgements.passage_key: what a user's judgement of it names
 
 
@@ -115,26 +120,28 @@ def later_window(promise, documents: dict) -> tuple[Filters, Date] | None:
     return Filters(since=(after + timedelta(days=1)).isoformat(), include_undated=False), after
 
 
-def find(sources: Sources, promise) -> tuple[FollowUpRef, ...]:
-    """The follow-ups of one promise (see the module's docstring)."""
-    from retrieval.present.citations import relevance
-
+def find(sources: Sources, promise, rule: Rule = RULE) -> tuple[FollowUpRef, ...]:
+    """The follow-ups of one promise (see the module's docstring and retrieval.promises.rule)."""
     docs = sources.documents
-    query = query_of(promise)
+    sentence = query_of(promise)
     window = later_window(promise, docs)
-    if window is None or not query:
+    if window is None or not sentence:
         return ()
     later, after = window
-    resp = sources.search(query, k=SEARCH_DEPTH, mode="hybrid", filters=later)
-    if resp.abstained:
+    query = rules.context(promise, sentence, sources.text_of(promise.doc_id), rule)
+    resp = sources.search(query, k=rule.depth, mode="hybrid", filters=later)
+    if rule.use_threshold and resp.abstained:
         return ()
+    ev = rules.evidence_of(promise, query, sources.common)
     out = []
     for p in resp.results:
-        if p.score < resp.threshold or p.doc_id == promise.doc_id or not later_than(docs[p.doc_id], after):
+        if p.doc_id == promise.doc_id or not later_than(docs[p.doc_id], after):
+            continue
+        strength = rules.judge(ev, p.text, p.score, resp.threshold, rule)
+        if strength is None:
             continue
         key = passage_key(p.doc_id, sources.text_of(p.doc_id), p.start, p.end)
-        out.append(FollowUpRef(p.doc_id, p.start, p.end, round(float(p.score), 6),
-                               relevance(p.score, resp.threshold), key))
+        out.append(FollowUpRef(p.doc_id, p.start, p.end, round(float(p.score), 6), strength, key))
         if len(out) == MAX_FOLLOW_UPS:
             break
     return tuple(out)
@@ -145,8 +152,8 @@ def stamp(manifest: dict, config, promises: Sequence) -> str:
     from retrieval.fingerprint import code_key
 
     digest = hashlib.sha256()
-    for part in (manifest.get("vocabulary"), manifest.get("model_id"), repr(config),
-                 code_key(__name__),
+    for part in (manifest.get("vocabulary"), manifest.get("model_id"), repr(config), repr(RULE),
+                 code_key(__name__, rules.__name__, "retrieval.promises.evidence"),
                  json.dumps([[promise_id(p), p.date, p.text, p.deadline_phrase] for p in promises])):
         digest.update(str(part).encode("utf-8") + b"\x00")
     return digest.hexdigest()
