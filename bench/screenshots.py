@@ -1,5 +1,7 @@
-"""The screenshots in docs/: the chat with a follow-up, the note, and the promise tracker with one
-promise opened, taken in headless Chromium against the app's own server (as the browser tests do).
+"""The screenshots in docs/: the chat with a follow-up, a promise question's answer, the note, and
+the promise tracker with one promise opened and a follow-up judged "Klopt", taken in headless
+Chromium at 1440×900 against the app's own server (as the browser tests do), on a copy of the index
+(the judgement goes to the copy's store, not to yours).
 
     .venv/bin/python bench/screenshots.py [--corpus corpus] [--index .bronwijzer/index] [--out docs]
 
@@ -9,6 +11,7 @@ Needs `make browser` (Debian's chromium and chromium-driver). Prints the files i
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -20,6 +23,8 @@ from retrieval.config import Settings
 
 QUESTION = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
 FOLLOW_UP = "En hoeveel geld is daarvoor beschikbaar?"
+PROMISE_QUESTION = "Wat heeft de staatssecretaris toegezegd over de aanpak van arbeidsuitbuiting?"
+SHOTS = ("chat-follow-up.png", "chat-promise.png", "note.png", "tracker.png", "tracker-follow-ups.png")
 
 
 def scroll_to(driver, css: str) -> None:
@@ -31,16 +36,15 @@ def scroll_to(driver, css: str) -> None:
 
 
 def followed_promise(corpus: str, index: str) -> str:
-    """The passage id of the promise with the most follow-ups."""
+    """The key of the promise with the most follow-ups."""
     from retrieval import Searcher
-    from retrieval.ids import span_id
-    from retrieval.promises import followups
+    from retrieval.promises.tracker import PromiseTracker
 
-    searcher = Searcher.open(Settings.resolve(corpus=[corpus], index=index))
-    found = searcher.follow_ups()
-    p = max(searcher.promises(), key=lambda p: len(found.get(followups.promise_id(p), ())))
+    settings = Settings.resolve(corpus=[corpus], index=index)
+    searcher = Searcher.open(settings)
+    _, tracked, _ = PromiseTracker.open(searcher, settings).read()
     searcher.close()
-    return span_id(p.doc_id, p.start, p.end)
+    return max(tracked, key=lambda t: len(t.follow_ups)).key
 
 
 def main() -> int:
@@ -55,10 +59,13 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs"))
     args = parser.parse_args()
     out = Path(args.out)
-    promise = followed_promise(args.corpus, args.index)
-    with tempfile.TemporaryDirectory() as tmp, \
-            streamlit_server(Path(args.corpus), Path(args.index), Path(tmp) / "log") as url, \
-            chrome(Path(tmp) / "profile") as driver:
+    tmp = tempfile.TemporaryDirectory()
+    index = Path(tmp.name) / "index"
+    promise = followed_promise(args.corpus, args.index)  # brings the index up to date first
+    shutil.copytree(args.index, index)
+    with streamlit_server(Path(args.corpus), index, Path(tmp.name) / "log") as url, \
+            chrome(Path(tmp.name) / "profile") as driver:
+        driver.set_window_size(1440, 900)
         wait = WebDriverWait(driver, 120)
         driver.get(url)
         ask(driver, QUESTION, turn=1)
@@ -77,13 +84,23 @@ def main() -> int:
         line.send_keys("Geld voor ervaringsdeskundigen (voor het debat van dinsdag):\n")
         time.sleep(1.5)
         driver.save_screenshot(str(out / "note.png"))
-        driver.get(f"{url}/Toezeggingen?toezegging={promise}")
+        driver.get(url)
+        ask(driver, PROMISE_QUESTION, turn=1)
+        time.sleep(1.5)
+        scroll_to(driver, '[data-testid="stChatMessage"]:nth-of-type(2)')
+        driver.save_screenshot(str(out / "chat-promise.png"))
+        driver.get(f"{url}/Toezeggingen")
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
         time.sleep(2)
         driver.save_screenshot(str(out / "tracker.png"))
+        driver.get(f"{url}/Toezeggingen?toezegging={promise}")
+        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".st-key-promise-detail")))
+        click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-judge-right-0 button"))
+        wait.until(lambda d: "Opgeslagen" in d.find_element(By.CSS_SELECTOR, ".st-key-promise-detail").text)
         scroll_to(driver, ".st-key-promise-detail")
         driver.save_screenshot(str(out / "tracker-follow-ups.png"))
-    for name in ("chat-follow-up.png", "note.png", "tracker.png", "tracker-follow-ups.png"):
+    tmp.cleanup()
+    for name in SHOTS:
         print(out / name)
     return 0
 

@@ -107,6 +107,9 @@ class Passage(Metadata):
     end: int
     score: float
     kind: str = "body"
+    # "promise": the passage is a stored promise sentence leading a promise question's answer
+    # (retrieval.search.promised); "request": it holds a request to the government; "" otherwise.
+    promise: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,10 @@ class SearchResponse:
     confidence: float | None = None
     missing: tuple[str, ...] = ()
     signals: Any = field(default=None, repr=False, compare=False)  # retrieval.search.confidence.Signals
+    # A question about promises (retrieval.search.promised): whether it was one, and, if so, that no
+    # promise on its topic cleared the promise threshold (the passages shown are the closest ones).
+    promise_question: bool = False
+    no_promise: bool = False
 
 
 def parse_iso_date(value: str) -> Date:

@@ -117,3 +117,30 @@ def test_the_tracker_stays_wide_and_keeps_a_confirmed_follow_up(index, tmp_path)
         driver.refresh()
         text = detail_text(driver, wait)
         assert "opgevolgd (bevestigd)" in text and "Uw oordeel: klopt" in text
+
+
+def test_a_promise_question_shows_the_promise_card_and_its_tracker_row(index, tmp_path):
+    """In the chat, a promise question leads with the promise itself: a "toezegging" card with who
+    made it and its status, and a link that opens the promise in the tracker (same session)."""
+    from browser_harness import ask
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from retrieval.promises.status import STATUSES
+
+    with streamlit_server(CORPUS, index, tmp_path / "log") as url, chrome(tmp_path / "profile") as driver:
+        driver.set_window_size(1440, 900)
+        wait = WebDriverWait(driver, 90)
+        driver.get(url)
+        question = "Wat heeft de staatssecretaris toegezegd over de aanpak van arbeidsuitbuiting?"
+        card = ask(driver, question, turn=1)
+        settle(driver)
+        text = card.text
+        assert "toezegging" in text and "in de tracker" in text
+        assert any(s in text for s in STATUSES)  # the promise's status, as the tracker has it
+        sentence = card.find_element(By.CSS_SELECTOR, ".bw-passage").text.strip()
+        click(driver, card.find_element(By.PARTIAL_LINK_TEXT, "in de tracker"))
+        wait.until(lambda d: "/Toezeggingen" in d.current_url and "toezegging=" in d.current_url)
+        detail = detail_text(driver, wait)
+        assert "Toezegging in context" in detail
+        assert " ".join(sentence.split())[:60] in " ".join(detail.split())  # the card's promise, opened

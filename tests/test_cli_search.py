@@ -13,7 +13,7 @@ from embeddings.fake import FakeEmbedder
 from retrieval.cli import main
 
 RESULT_KEYS = ["rank", "doc_id", "chunk_id", "title", "date", "date_precision", "date_source", "doc_type",
-               "number", "source", "heading", "page", "text", "start", "end", "score"]
+               "number", "source", "heading", "page", "text", "start", "end", "score", "promise"]
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_search_json_fields(env, capsys):
     assert main(["search", "opvang", "--json", "--k", "2", "--mode", "lexical"]) == 0
     obj = json.loads(capsys.readouterr().out)
     assert list(obj) == ["question", "searched_as", "mode", "abstained", "threshold", "confidence",
-                         "missing", "results"]
+                         "missing", "promise_question", "no_promise", "results"]
     assert obj["searched_as"] == "opvang"  # nothing came before it
     assert obj["mode"] == "lexical" and [list(r) for r in obj["results"]] == [RESULT_KEYS]
     assert obj["results"][0]["doc_id"] == "opvang"
@@ -85,7 +85,7 @@ def test_batch_with_bad_lines_carries_on(env, capsys):
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["id"] for line in lines] == ["q1", None, "q3", "q4", 5]
     assert list(lines[0]) == ["id", "question", "searched_as", "mode", "abstained", "threshold",
-                             "confidence", "missing", "results"]
+                             "confidence", "missing", "promise_question", "no_promise", "results"]
     assert [list(line) for line in lines[1:4]] == [["id", "error"]] * 3
     assert "line 2" in lines[1]["error"] and "question" in lines[2]["error"]
     assert lines[4]["results"][0]["doc_id"] == "arbeid"

@@ -478,3 +478,31 @@ def test_both_engines_store_the_same_follow_ups(engines):
         assert all(abs(a.score - b.score) <= SCORE_TOLERANCE for a, b in zip(found, theirs[pid], strict=True))
     stamp, _ = milvus.index.stored_follow_ups()
     assert stamp and stamp == local.index.stored_follow_ups()[0]  # computed from the same index state
+
+
+def test_both_engines_store_and_return_judgements_alike(engines, tmp_path):
+    """Judgements go through each engine's own store (a Milvus collection of its own; a SQLite file
+    for the local engine), and the same judgement gives the same status on both."""
+    from retrieval.index import registry
+    from retrieval.index.local.judgements import LocalJudgements
+    from retrieval.index.milvus.judgements import MilvusJudgements
+    from retrieval.promises.tracker import PromiseTracker
+
+    local, milvus = engines
+    store = registry.engine("milvus").open_judgements(None, milvus.index)
+    assert isinstance(store, MilvusJudgements) and store.name.endswith("_judgements")
+    books = (PromiseTracker(local, LocalJudgements(tmp_path / "index.judgements.sqlite")),
+             PromiseTracker(milvus, store))
+    try:
+        read = [{t.key: t for t in book.read()[1]} for book in books]
+        assert {k: t.label for k, t in read[0].items()} == {k: t.label for k, t in read[1].items()}
+        key = next(k for k, t in read[0].items() if t.follow_ups)
+        for book, tracked in zip(books, read, strict=True):
+            t = tracked[key]
+            book.judge_follow_up(t, t.follow_ups[0], "confirmed", note="het rapport")
+            book.mark_done(t, note="afgerond")
+        again = [{t.key: t for t in book.read()[1]} for book in books]
+        assert [a[key].label for a in again] == ["opgevolgd (afgedaan)"] * 2
+        assert [a[key].verdicts[a[key].follow_ups[0].key].note for a in again] == ["het rapport"] * 2
+    finally:
+        store.client.drop_collection(store.name)

@@ -87,8 +87,8 @@ def test_cli_lists_follow_ups_as_json_csv_and_text(bundled_index, monkeypatch, c
     assert followed and all(r["status"] in ("opgevolgd", "mogelijk opgevolgd") for r in followed)
     assert all(r["judgement"] is None and r["promise_key"] for r in rows)
     assert all(list(f) == FOLLOW_UP_KEYS for r in followed for f in r["follow_ups"])
-    assert {f["strength"] for r in followed for f in r["follow_ups"]} <= {"sterke overeenkomst",
-                                                                          "mogelijke overeenkomst"}
+    assert {f["strength"] for r in followed for f in r["follow_ups"]} <= {"sterke aanwijzing",
+                                                                          "zwakkere aanwijzing"}
     assert {r["status"] for r in rows if not r["follow_ups"]} <= {"open", "verlopen"}
     assert main(["promises", "--follow-ups", "--csv", "--as-of", "2021-01-01"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

@@ -56,6 +56,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "page": "p. {page}",
         "choose": "Kies …",
         "chat_page": "Zoeken",
+        "promise_badge": "toezegging",
+        "request_badge": "verzoek aan de regering",
+        "in_tracker": "in de tracker",
+        "no_promise": "Geen toezegging over dit onderwerp gevonden. Hieronder staan de passages die er het "
+                      "dichtst bij komen.",
         "searched_as": "Gezocht als: {text}",
         "searched_as_help": "Een korte of verwijzende vervolgvraag wordt samen met de eerdere vragen van dit "
                             "gesprek gezocht (alleen de vragen, niet de antwoorden).",
@@ -111,6 +116,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "page": "p. {page}",
         "choose": "Choose …",
         "chat_page": "Search",
+        "promise_badge": "promise",
+        "request_badge": "request to the government",
+        "in_tracker": "in the tracker",
+        "no_promise": "No promise on this topic was found. Below are the passages that come closest.",
         "searched_as": "Searched as: {text}",
         "searched_as_help": "A short or referring follow-up is searched together with this conversation's "
                             "earlier questions (the questions only, not the answers).",

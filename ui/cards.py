@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval.present import citations, highlight
-from ui import note, render
+from ui import note, promise_card, render
 from ui.markdown import escape_markdown as md
 
 CONTEXT_CHARS = 1200  # characters of document text around a passage in its context view
@@ -46,11 +46,14 @@ def source_link(item, t: dict[str, str]) -> None:
 
 def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str) -> None:
     level = citations.relevance(p.score, resp.threshold, resp.abstained)
+    if p.promise == "promise" and level == "weak":  # it cleared the promise threshold of its own
+        level = "possible"
     words = citations.RELEVANCE_WORDS[lang][level]
     with st.container(border=True, key=f"card-{turn_id}-{p.rank}"):
         st.markdown(f"**{p.rank}\\. {md(citations.one_line(p.title) or p.doc_id)}** "
-                    f":{BADGE[level]}-badge[{words}]")
+                    f":{BADGE[level]}-badge[{words}]" + promise_card.badge(p, t))
         st.caption(meta_caption(p, t, lang))
+        promise_card.facts(p, t, lang)
         source_link(p, t)
         st.html(render.render_html(p.text, strong=marks, css_class="bw-passage"))
         with st.expander(t["context"], icon=":material/article:"):

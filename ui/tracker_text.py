@@ -3,6 +3,8 @@ the CLI's and JSON's stable values; the page shows them in the interface languag
 
 from __future__ import annotations
 
+from retrieval.promises.rule import STRENGTH_WORDS as RULE_WORDS
+
 STATUS_WORDS = {
     "nl": {
         "opgevolgd": "opgevolgd",
@@ -31,7 +33,7 @@ KIND_WORDS = {
     "en": {"promise": "promise", "request": "request"},
 }
 STRENGTH_WORDS = {
-    "nl": {"strong": "sterke aanwijzing", "possible": "zwakkere aanwijzing", "judged": "door u beoordeeld"},
+    "nl": {**RULE_WORDS, "judged": "door u beoordeeld"},
     "en": {"strong": "strong evidence", "possible": "weaker evidence", "judged": "judged by you"},
 }
 

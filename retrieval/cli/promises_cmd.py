@@ -138,11 +138,11 @@ def _follow_up_fields(t, flat: bool) -> dict:
 
 
 def _follow_up(f, judgement: dict | None = None) -> dict:
-    from retrieval.present.citations import RELEVANCE_WORDS
+    from retrieval.promises.rule import STRENGTH_WORDS
 
     return {"doc_id": f.doc_id, "title": f.title, "date": f.date, "source": f.source, "text": f.text,
             "start": f.start, "end": f.end, "score": f.score, "key": f.key,
-            "strength": RELEVANCE_WORDS["nl"].get(f.strength, f.strength), "judgement": judgement}
+            "strength": STRENGTH_WORDS.get(f.strength, f.strength), "judgement": judgement}
 
 
 def _verdict(j) -> dict | None:
@@ -167,11 +167,12 @@ def _print_listing(found, as_of: Date, tracked: dict | None = None) -> None:
 
 
 def _print_follow_ups(t) -> None:
-    from retrieval.present.citations import RELEVANCE_WORDS, one_line
+    from retrieval.present.citations import one_line
+    from retrieval.promises.rule import STRENGTH_WORDS
 
     print(f"  status: {t.label}; opvolging: {len(t.follow_ups)}")
     for f in t.follow_ups:
-        words = RELEVANCE_WORDS["nl"].get(f.strength, f.strength)
+        words = STRENGTH_WORDS.get(f.strength, f.strength)
         mark = t.verdicts.get(f.key)
         judged = f" — {VERDICT_WORDS[mark.verdict]}" if mark else ""
         print(f"    {f.date}  {one_line(f.title) or f.doc_id} [{words}]{judged} {f.source}")

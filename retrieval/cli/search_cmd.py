@@ -11,7 +11,7 @@ from retrieval.cli.common import add_settings_options
 from retrieval.errors import QueryError
 
 RESULT_FIELDS = ("rank", "doc_id", "chunk_id", "title", "date", "date_precision", "date_source", "doc_type",
-                 "number", "source", "heading", "page", "text", "start", "end", "score")
+                 "number", "source", "heading", "page", "text", "start", "end", "score", "promise")
 
 
 def register(subparsers) -> None:
@@ -89,7 +89,8 @@ def response_json(resp, qid=None, with_id: bool = False) -> dict:
     out = {"id": qid} if with_id else {}
     out.update(question=resp.question, searched_as=resp.searched_as or resp.question, mode=resp.mode,
                abstained=resp.abstained, threshold=resp.threshold, confidence=resp.confidence,
-               missing=list(resp.missing),
+               missing=list(resp.missing), promise_question=resp.promise_question,
+               no_promise=resp.no_promise,
                results=[{f: getattr(p, f) for f in RESULT_FIELDS} for p in resp.results])
     return out
 
@@ -102,7 +103,9 @@ def _human(resp) -> str:
     lines = []
     if resp.searched_as and resp.searched_as != resp.question:
         lines.append(f"searched as: {resp.searched_as}")
-    if resp.abstained:
+    if resp.no_promise:
+        lines.append("(no promise on this topic was found: the closest passages follow)")
+    elif resp.abstained:
         lines.append("(the passages do not seem to answer the question: weak matches only)")
         if resp.missing:
             lines.append(f"({citations.missing_line(resp.missing, 'en')})")
@@ -111,7 +114,9 @@ def _human(resp) -> str:
     for p in resp.results:
         words = citations.relevance_words(p.score, resp.threshold, resp.abstained, "en")
         title = citations.one_line(p.title) or p.doc_id
-        lines.append(f"{p.rank}. {title} ({citations.date_label(p, 'en')}) [{words}, score {p.score:.3f}]")
+        kind = {"promise": ", a promise", "request": ", a request to the government"}.get(p.promise, "")
+        when = citations.date_label(p, "en")
+        lines.append(f"{p.rank}. {title} ({when}) [{words}{kind}, score {p.score:.3f}]")
         lines.append(f"   source: {p.source}" + (f", p. {p.page}" if p.page else ""))
         if p.heading:
             lines.append(f"   section: {citations.one_line(p.heading)}")

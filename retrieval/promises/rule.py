@@ -45,6 +45,7 @@ class Rule:
 
 
 RULE = Rule()
+STRENGTH_WORDS = {"strong": "sterke aanwijzing", "possible": "zwakkere aanwijzing"}  # JSON, CSV, CLI
 
 
 def sentence_before(text: str, start: int) -> str:

@@ -15,9 +15,11 @@ government is marked `promise="request"`, so it is shown as a request, never as 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from retrieval.records import Passage, Promise
+from retrieval.text.tokens import stems
+from retrieval.text.tokens import words as tokens
 
 MAX_PROMISES = 3  # promises leading one answer
 
@@ -26,8 +28,11 @@ def overlapping(promises: Sequence[Promise], start: int, end: int, kind: str | N
     return [p for p in promises if p.start < end and start < p.end and (kind is None or p.kind == kind)]
 
 
-def found_promises(candidates: Sequence[tuple], by_doc: dict[str, list[Promise]]) -> list[tuple]:
-    """(promise, its best passage's score, that chunk) for each promise a candidate holds, best first."""
+def found_promises(candidates: Sequence[tuple], by_doc: dict[str, list[Promise]],
+                   words: frozenset[str] | set[str] = frozenset()) -> list[tuple]:
+    """(promise, its best passage's score, that chunk) for each promise a candidate holds, best first;
+    promises of equally scored passages (one chunk often holds two) in the order of how many of the
+    question's stems (`words`, Dutch: an English question's through its Dutch terms) they hold."""
     out: dict[tuple[str, int], tuple[Promise, float, object]] = {}
     for chunk, score in candidates:
         if not chunk.promise:
@@ -36,17 +41,14 @@ def found_promises(candidates: Sequence[tuple], by_doc: dict[str, list[Promise]]
             key = (p.doc_id, p.start)
             if key not in out or out[key][1] < score:
                 out[key] = (p, float(score), chunk)
-    return sorted(out.values(), key=lambda x: -x[1])
+    def shared(p: Promise) -> int:
+        return len(words & set(stems([w.lower() for w in tokens(p.text)])))
+
+    return sorted(out.values(), key=lambda x: (-x[1], -shared(x[0])))
 
 
-def as_passage(template: Passage, p: Promise, score: float, chunk) -> Passage:
-    """The promise's own sentence as a result, with its chunk's metadata (heading, page)."""
-    return dataclasses.replace(template, chunk_id=chunk.chunk_id, heading=chunk.heading, page=chunk.page,
-                               text=p.text, start=p.start, end=p.end, score=round(score, 6), kind=chunk.kind,
-                               promise="promise")
-
-
-def lead(results: Sequence[Passage], found: Sequence[tuple], threshold: float, k: int, make) -> tuple:
+def lead(results: Sequence[Passage], found: Sequence[tuple], threshold: float, k: int,
+         make: Callable[..., Passage]) -> tuple:
     """(results with the promises that clear `threshold` first, how many lead). `make(p, score, chunk)`
     builds a promise's Passage."""
     leading = [make(p, score, chunk) for p, score, chunk in found[:MAX_PROMISES] if score >= threshold]

@@ -23,7 +23,7 @@ import numpy as np
 from retrieval.errors import IndexChanged, QueryError
 from retrieval.index.seam import ChunkInfo, DocInfo, IndexFilter, IndexReader, Progress, UpdateReport
 from retrieval.records import Filters, Passage, SearchResponse
-from retrieval.search import confidence, conversation, docnumbers, fusion
+from retrieval.search import confidence, conversation, docnumbers, fusion, promised
 from retrieval.search.expansion import WordVectors, expansions
 from retrieval.search.query import (
     MODES,
@@ -36,7 +36,7 @@ from retrieval.search.query import (
 from retrieval.search.ranking import RankingConfig, config_for
 from retrieval.search.view import Query, View, passage, truncate
 from retrieval.text import glossary, language
-from retrieval.text.tokens import tokenize
+from retrieval.text.tokens import stems, tokenize
 
 if TYPE_CHECKING:
     from retrieval.config import Settings
@@ -219,8 +219,27 @@ class Searcher:
         shown = tuple(passage(v.documents, rank, *choice, text)
                       for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
         results, abstained, threshold, judged = self._verdict(question, q, mode, shown, k, bool(numbered))
+        results, abstained, asked = self._promises_first(v, q, candidates, results, abstained, k)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
-                              searched_as=question, **judged)
+                              searched_as=question, **judged, **asked)
+
+    def _promises_first(self, v: View, q: Query, candidates: list, results: tuple, abstained: bool,
+                        k: int) -> tuple:
+        """A promise question's answer led by the stored promises it found (retrieval.search.promised);
+        requests to the government marked as such in every answer. (results, abstained, fields)."""
+        by_doc = v.promises_by_doc()
+        if not q.promise:
+            return promised.mark_requests(results, by_doc), abstained, {}
+        floor = q.config.promise_floor(q.lang)
+        words = set(q.tokens) | set(stems([w.lower() for w in q.expanded]))
+        found = promised.found_promises(candidates, by_doc, words) if floor is not None else []
+        def make(p, score: float, chunk: ChunkInfo) -> Passage:  # the promise's own sentence, verbatim
+            return dataclasses.replace(passage(v.documents, 1, chunk, score, p.start, p.end, p.text),
+                                       promise="promise")
+
+        led, n = promised.lead(results, found, floor if floor is not None else 0.0, k, make)
+        return (promised.mark_requests(led, by_doc), abstained and not n,
+                {"promise_question": True, "no_promise": not n})
 
     def _verdict(self, question: str, q: Query, mode: str, shown: tuple[Passage, ...], k: int,
                  numbered: bool) -> tuple:

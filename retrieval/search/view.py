@@ -21,6 +21,17 @@ class View:
     documents: dict[str, DocInfo]
     doc_types: list[str]
     numbers: dict[str, list[str]]  # document number key -> doc ids (docnumbers.number_keys)
+    _promises: dict = field(default_factory=dict, compare=False, repr=False)  # filled on first use
+
+    def promises_by_doc(self) -> dict[str, list]:
+        """The stored promises and requests by document, read once per snapshot (promise questions
+        and request marks need them)."""
+        if not self._promises:
+            by_doc: dict[str, list] = {"": []}  # never empty once read
+            for p in self.index.promises():
+                by_doc.setdefault(p.doc_id, []).append(p)
+            self._promises.update(by_doc)
+        return self._promises
 
     @classmethod
     def of(cls, index: IndexReader) -> View:

@@ -19,7 +19,7 @@ import streamlit as st
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.present import citations, highlight
 from retrieval.records import Filters
-from ui import cards, note, render, share
+from ui import cards, note, promise_card, render, share
 from ui.app_text import LANGUAGE_NAMES, strings, warning_text
 from ui.markdown import escape_markdown as md
 from ui.navigation import interface_language
@@ -162,10 +162,13 @@ def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
     if not resp.results:
         st.info(t["no_results"])
         return
-    if resp.abstained:
+    if resp.no_promise:
+        st.info(t["no_promise"], icon=":material/search_off:")
+    elif resp.abstained:
         why = citations.missing_line(resp.missing, lang)
         st.warning(t["abstain"] + (f" {md(why)}" if why else ""), icon=":material/help:")
     shown = resp.results[: min(len(resp.results), ss.ui_n + turn["more"])]
+    promise_card.prepare(searcher, shown)
     missing = [p for p in shown if p.rank not in turn["marks"]]
     if missing:
         found = highlight.highlight_passages([p.text for p in missing], resp.searched_as or resp.question)
@@ -239,6 +242,7 @@ def chat_page() -> None:
         st.error(t["load_error"].format(error=md(str(exc))))
         st.stop()
     init_session(searcher)
+    promise_card.forget()
     note.restore(ss, st.query_params, searcher)
     sidebar(searcher, t, lang)
     keep_choices()
