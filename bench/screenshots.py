@@ -27,11 +27,11 @@ PROMISE_QUESTION = "Wat heeft de staatssecretaris toegezegd over de aanpak van a
 SHOTS = ("chat-follow-up.png", "chat-promise.png", "note.png", "tracker.png", "tracker-follow-ups.png")
 
 
-def scroll_to(driver, css: str) -> None:
+def scroll_to(driver, css: str, block: str = "start") -> None:
     from selenium.webdriver.common.by import By
 
     element = driver.find_element(By.CSS_SELECTOR, css)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", element)
+    driver.execute_script(f"arguments[0].scrollIntoView({{block: '{block}'}});", element)
     time.sleep(0.5)
 
 
@@ -87,7 +87,9 @@ def main() -> int:
         driver.get(url)
         ask(driver, PROMISE_QUESTION, turn=1)
         time.sleep(1.5)
-        scroll_to(driver, '[data-testid="stChatMessage"]:nth-of-type(2)')
+        answer = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[-1]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", answer)
+        time.sleep(0.5)
         driver.save_screenshot(str(out / "chat-promise.png"))
         driver.get(f"{url}/Toezeggingen")
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
@@ -97,7 +99,7 @@ def main() -> int:
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".st-key-promise-detail")))
         click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-judge-right-0 button"))
         wait.until(lambda d: "Opgeslagen" in d.find_element(By.CSS_SELECTOR, ".st-key-promise-detail").text)
-        scroll_to(driver, ".st-key-promise-detail")
+        scroll_to(driver, ".st-key-follow-up-0", "end")  # the confirmed follow-up, under its promise
         driver.save_screenshot(str(out / "tracker-follow-ups.png"))
     tmp.cleanup()
     for name in SHOTS:
