@@ -137,7 +137,8 @@ def test_a_promise_question_shows_the_promise_card_and_its_tracker_row(index, tm
         settle(driver)
         text = card.text
         assert "toezegging" in text and "in de tracker" in text
-        assert any(s in text for s in STATUSES)  # the promise's status, as the tracker has it
+        facts = [line for line in text.splitlines() if " · " in line and "staatssecretaris" in line]
+        assert any(line.rsplit(" · ", 1)[-1].split(" (")[0] in STATUSES for line in facts)  # as the tracker
         sentence = card.find_element(By.CSS_SELECTOR, ".bw-passage").text.strip()
         click(driver, card.find_element(By.PARTIAL_LINK_TEXT, "in de tracker"))
         wait.until(lambda d: "/Toezeggingen" in d.current_url and "toezegging=" in d.current_url)

@@ -1,6 +1,7 @@
 """The users' judgements of promises: identity by text, the judgement in force, statuses, export and
-import, and the stores of both engines (durable writes, concurrent writers, a kill -9 mid-write, a
-rebuild). Real SQLite and Milvus Lite; the bundled index's promises where a promise is needed."""
+import, and the stores of both engines (durable writes, concurrent writers, a kill -9 mid-write).
+Real SQLite and Milvus Lite; the bundled index's promises where a promise is needed. (A rebuild:
+tests/test_browser_tracker.py.)"""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def test_keys_ignore_whitespace_and_markup_and_count_occurrences():
     n = len("Wij zullen rapporteren.")
     k1, k2 = jd.passage_key("d", text, first, first + n), jd.passage_key("d", text, second, second + n)
     assert k1 != k2 and k2 == jd.text_key("d", "Wij zullen rapporteren.", 2)
+    spaced = "Wij  rapporteren nu. Wij rapporteren nu."  # the same words, other spacing: two passages
+    assert jd.passage_key("d", spaced, 0, 20) != jd.passage_key("d", spaced, 21, 40)
     promises = [SimpleNamespace(doc_id="d", start=s, end=s + n, text=text[s:s + n]) for s in (second, first)]
     keys = jd.promise_keys(promises)
     assert keys[("d", first, first + n)] == k1 and keys[("d", second, second + n)] == k2
@@ -121,8 +124,10 @@ def test_export_and_import_move_judgements_once(tmp_path):
     text = jd.export_json(one)
     assert jd.import_json(two, text) == (2, 0) and jd.import_json(two, text) == (0, 2)
     assert sorted(two.all(), key=lambda e: e.id) == sorted(one.all(), key=lambda e: e.id)
+    slotless = dict(jd.record(jd.new("p1", "f1", "confirmed")), target="")  # "Klopt" of no follow-up
     for bad in ("{", "[]", json.dumps({"format": "other", "judgements": []}),
-                json.dumps({"format": jd.EXPORT_FORMAT, "judgements": [{"verdict": "confirmed"}]})):
+                json.dumps({"format": jd.EXPORT_FORMAT, "judgements": [{"verdict": "confirmed"}]}),
+                json.dumps({"format": jd.EXPORT_FORMAT, "judgements": [slotless]})):
         with pytest.raises(jd.JudgementError, match="not a judgement"):
             jd.import_json(two, bad)
     assert len(two.all()) == 2  # a bad file added nothing
@@ -150,6 +155,9 @@ def test_the_cli_exports_imports_and_lists(tmp_path, bundled_index, monkeypatch,
         assert any(j["promise"].startswith("nowhere") for j in back)
         assert main(["judgements", "import", str(tmp_path / "missing.json")]) == 2
         assert "cannot read" in capsys.readouterr().err
+        monkeypatch.setenv("BRONWIJZER_INDEX", str(tmp_path / "no-index-yet" / "index"))
+        assert main(["judgements", "import", str(source)]) == 0  # a new installation: no index needed
+        assert not (tmp_path / "no-index-yet" / "index").exists()
     finally:  # the shared index's judgements as they were
         if before is None:
             target.unlink(missing_ok=True)

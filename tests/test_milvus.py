@@ -500,9 +500,16 @@ def test_both_engines_store_and_return_judgements_alike(engines, tmp_path):
         for book, tracked in zip(books, read, strict=True):
             t = tracked[key]
             book.judge_follow_up(t, t.follow_ups[0], "confirmed", note="het rapport")
-            book.mark_done(t, note="afgerond")
         again = [{t.key: t for t in book.read()[1]} for book in books]
-        assert [a[key].label for a in again] == ["opgevolgd (afgedaan)"] * 2
+        assert [a[key].label for a in again] == ["opgevolgd (bevestigd)"] * 2
         assert [a[key].verdicts[a[key].follow_ups[0].key].note for a in again] == ["het rapport"] * 2
+        for book, tracked in zip(books, again, strict=True):
+            book.mark_done(tracked[key], note="afgerond")
+        done = [{t.key: t for t in book.read()[1]}[key].label for book in books]
+        assert done == ["opgevolgd (afgedaan)"] * 2
+        # no build touches it: it is neither a version's part nor the meta collection
+        assert schema.version_of(store.name, milvus.index.where.collection) is None
+        assert store.name not in (schema.meta_name(milvus.index.where.collection),
+                                  *schema.names(milvus.index.where.collection, milvus.index.version).values())
     finally:
         store.client.drop_collection(store.name)

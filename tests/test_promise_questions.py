@@ -38,7 +38,6 @@ def test_requests_are_marked_as_requests_and_other_questions_are_left_alone(bund
     requests = [p for p in bundled_searcher.promises() if p.kind == "request"]
     r = requests[0]
     resp = bundled_searcher.search(" ".join(r.text.split()), k=10)
-    assert not resp.promise_question or any(p.promise == "promise" for p in resp.results) or resp.no_promise
     holding = [p for p in resp.results if p.doc_id == r.doc_id and p.start < r.end and r.start < p.end]
     assert holding and all(p.promise == "request" for p in holding if p.promise != "promise")
     plain = bundled_searcher.search("Hoeveel slachtoffers telde de Chat met Fier in 2021?")
@@ -58,3 +57,26 @@ def test_bundled_promise_questions_hold_their_floor(bundled_searcher):
         reciprocal.append(1 / ranks[0] if ranks else 0.0)
         abstained += resp.abstained
     assert len(asked) >= 5 and sum(reciprocal) / len(asked) >= MRR_FLOOR and abstained <= 1
+
+
+def test_promises_lead_only_a_calibrated_hybrid_search_that_asks_for_them(bundled_searcher):
+    question = "Wat heeft de staatssecretaris toegezegd over de aanpak van arbeidsuitbuiting?"
+    uncalibrated = bundled_searcher.with_config(replace(bundled_searcher.config, promise_threshold=None,
+                                                        promise_threshold_en=None))
+    search = bundled_searcher.search
+    asked = [search(question, mode="dense"), search(question, mode="lexical"),
+             search(question, promises_first=False), uncalibrated.search(question)]
+    for resp in asked:
+        assert not resp.no_promise and not any(p.promise == "promise" for p in resp.results)
+
+
+def test_a_promises_follow_ups_are_searched_without_promises_first(bundled_searcher):
+    """A promise sentence often reads as a promise question ("… toezeggen …"): the search for its
+    follow-ups must rank passages, not lead with other promises."""
+    from retrieval.promises import followups
+
+    requests = [p for p in bundled_searcher.promises() if p.kind == "request"]
+    request = next(p for p in requests if "toezeg" in p.text.lower())
+    resp = followups.sources_of(bundled_searcher).search(" ".join(request.text.split()), k=10, mode="hybrid")
+    assert bundled_searcher.search(" ".join(request.text.split()), k=10).promise_question
+    assert not any(p.promise == "promise" for p in resp.results) and not resp.no_promise

@@ -6,6 +6,7 @@ a promise's. The tracker is read once per page run, only when a card needs it.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -13,10 +14,14 @@ from retrieval.present.citations import one_line
 from ui import navigation
 from ui.markdown import escape_markdown as md
 
+if TYPE_CHECKING:
+    from retrieval.records import Passage
+    from retrieval.search.searcher import Searcher
+
 FACTS_KEY = "_promise_facts"  # session state: (doc, start, end) -> Tracked, for this page run
 
 
-def prepare(searcher, shown: Sequence) -> None:
+def prepare(searcher: Searcher, shown: Sequence[Passage]) -> None:
     """Read the tracker when a card shows a promise (once per run; statuses follow judgements)."""
     if not any(p.promise == "promise" for p in shown):
         return
@@ -36,7 +41,8 @@ def forget() -> None:
     st.session_state[FACTS_KEY] = None
 
 
-def badge(p, t: dict[str, str]) -> str:
+def badge(p: Passage, t: dict[str, str]) -> str:
+    """The card's badge for a promise or a request, after its relevance badge ("" for others)."""
     if p.promise == "promise":
         return f" :violet-badge[{t['promise_badge']}]"
     if p.promise == "request":
@@ -44,7 +50,7 @@ def badge(p, t: dict[str, str]) -> str:
     return ""
 
 
-def facts(p, t: dict[str, str], lang: str) -> None:
+def facts(p: Passage, t: dict[str, str], lang: str) -> None:
     """Who, deadline and status of a promise card (its date is in the card's caption), and its row in
     the tracker."""
     if p.promise != "promise":

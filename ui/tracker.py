@@ -70,7 +70,7 @@ def rows(tracked: Sequence, documents: Mapping, lang: str = "nl") -> list[dict[s
     out = []
     for t in tracked:
         p, info = t.promise, documents.get(t.promise.doc_id)
-        first = t.follow_ups[0] if t.follow_ups else None
+        first = t.counted[0] if t.counted else None  # what a user rejected is not counted
         first_info = documents.get(first.doc_id) if first else None
         cells = {
             "date": day_label(p, info, lang),
@@ -82,7 +82,7 @@ def rows(tracked: Sequence, documents: Mapping, lang: str = "nl") -> list[dict[s
             "deadline": deadline_label(p, lang),
             "status": status_label(t, lang),
             "judgement": judged[t.judgement] if t.judgement else "",
-            "count": len(t.follow_ups),
+            "count": len(t.counted),
             "passage": passage_link(p.doc_id, p.start, p.end),
             "first": (one_line(first.title) or first.doc_id) if first else "",
             "first_link": (source_url(first_info) or "") if first_info else "",

@@ -5,6 +5,9 @@ same run; the page says "Opgeslagen" only after the store has flushed it."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from retrieval.present import citations, highlight
@@ -15,6 +18,13 @@ from ui.markdown import escape_markdown as md
 from ui.share import passage_link
 from ui.tracker import day_label, deadline_label, document_label
 from ui.tracker_text import STRENGTH_WORDS, status_label, words
+
+if TYPE_CHECKING:
+    from retrieval.promises.followups import FollowUp
+    from retrieval.promises.judgements import Judgement
+    from retrieval.promises.status import Tracked
+    from retrieval.promises.tracker import PromiseTracker
+    from retrieval.search.searcher import Searcher
 
 ss = st.session_state
 VERDICT_WORDS = {
@@ -45,7 +55,12 @@ def _save(write, what: str, lang: str) -> None:
 
 
 def judge_follow_up(book, t, f, verdict: str, note_key: str, lang: str) -> None:
-    _save(lambda: book.judge_follow_up(t, f, verdict, ss.get(note_key, "")), verdict, lang)
+    """Write one follow-up judgement; a new verdict keeps the note of the one it replaces (its
+    note field is hidden once judged)."""
+    before = t.verdicts.get(f.key) or next(
+        (x.judgement for x in t.extra if x.judgement.target == f.key), None)
+    note = ss.get(note_key, "") or (before.note if before is not None and verdict != CLEARED else "")
+    _save(lambda: book.judge_follow_up(t, f, verdict, note), verdict, lang)
 
 
 def mark_done(book, t, undo: bool, note_key: str, lang: str) -> None:
@@ -60,7 +75,7 @@ def message() -> None:
         st.error(text)
 
 
-def detail(searcher, book, t, lang: str) -> None:
+def detail(searcher: Searcher, book: PromiseTracker, t: Tracked, lang: str) -> None:
     """The promise in its context, its "Afgedaan" control, then its follow-ups."""
     w, p = words(lang), t.promise
     info = searcher.documents.get(p.doc_id)
@@ -103,9 +118,13 @@ def detail(searcher, book, t, lang: str) -> None:
         if t.extra:
             st.caption(w["elsewhere"])
         for i, x in enumerate(t.extra):
-            if x.follow_up is None:
-                st.warning(f"«{md(citations.one_line(x.judgement.text)[:300])}» — {w['not_found']}")
-                your(x.judgement, lang)
+            if x.follow_up is None:  # its passage is gone: the judgement stays, and can be taken back
+                j = x.judgement
+                st.warning(f"«{md(citations.one_line(j.text)[:300])}» — {w['not_found']}")
+                your(j, lang)
+                gone = SimpleNamespace(key=j.target, doc_id=j.doc_id, text=j.text)
+                st.button(w["clear"], key=f"judge-clear-{100 + i}", on_click=judge_follow_up,
+                          args=(book, t, gone, CLEARED, "", lang), type="tertiary")
             else:
                 show_follow_up(searcher, book, t, x.follow_up, x.judgement, 100 + i, lang)
 
@@ -117,7 +136,9 @@ def your(j, lang: str) -> None:
     st.caption(md(line + (f": {j.note}" if j.note else "")))
 
 
-def show_follow_up(searcher, book, t, f, judged, i: int, lang: str) -> None:
+def show_follow_up(searcher: Searcher, book: PromiseTracker, t: Tracked, f: FollowUp,
+                   judged: Judgement | None, i: int, lang: str) -> None:
+    """One follow-up: its passage, links, the user's judgement (or a note field) and the buttons."""
     w = words(lang)
     level = f.strength if f.strength in BADGE else "possible"
     with st.container(border=True, key=f"follow-up-{i}"):

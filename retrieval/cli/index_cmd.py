@@ -42,15 +42,15 @@ def describe(report) -> str:
             f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.1f} s")
 
 
-def open_searcher(args: argparse.Namespace):
+def open_searcher(args: argparse.Namespace, update: bool | None = None):
     """The Searcher for CLI settings, the index brought up to date first where the engine does that
-    for a searcher (the local folder), with a progress bar on stderr."""
+    for a searcher (the local folder; `update` False: never), with a progress bar on stderr."""
     from retrieval.search.searcher import Searcher
 
     settings = _settings(args, writing=False)
     bar = ProgressBar()
     try:
-        searcher = Searcher.open(settings, progress=bar)
+        searcher = Searcher.open(settings, update=update, progress=bar)
     finally:
         bar.close()
     _say(searcher.report, searcher.notices)

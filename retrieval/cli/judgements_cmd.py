@@ -44,8 +44,11 @@ def run(args: argparse.Namespace) -> int:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"cannot read {args.file}: {exc}") from None
-    searcher = open_searcher(args)
-    store = jd.open_store(settings_of(args), searcher.index)
+    settings = settings_of(args)
+    if args.action == "list":  # the index as it is (never brought up to date for this)
+        searcher = open_searcher(args, update=False)
+        return _list(searcher, jd.open_store(settings, searcher.index), args.json)
+    store = jd.open_store(settings, None)  # export and import need the store only, not the index
     if args.action == "export":
         out = jd.export_json(store)
         if args.file:
@@ -56,11 +59,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(out)
         return 0
-    if args.action == "import":
-        added, present = jd.import_json(store, text)
-        print(f"{added} judgement(s) added, {present} already there ({store.location})", file=sys.stderr)
-        return 0
-    return _list(searcher, store, args.json)
+    added, present = jd.import_json(store, text)
+    print(f"{added} judgement(s) added, {present} already there ({store.location})", file=sys.stderr)
+    return 0
 
 
 def _list(searcher, store, as_json: bool) -> int:

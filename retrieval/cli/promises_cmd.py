@@ -124,8 +124,8 @@ def _follow_up_fields(t, flat: bool) -> dict:
 
     out: dict = {"promise_key": t.key, "status": t.status, "judgement": t.judgement}
     if flat:
-        first = t.follow_ups[0] if t.follow_ups else None
-        return {**out, "follow_ups": len(t.follow_ups),
+        first = t.counted[0] if t.counted else None  # what a user rejected is not counted
+        return {**out, "follow_ups": len(t.counted),
                 "first_follow_up": (one_line(first.title) or first.doc_id) if first else "",
                 "first_follow_up_link": (source_url(first) or "") if first else ""}
     out["done"] = _verdict(t.done)

@@ -63,9 +63,10 @@ class Engine(Protocol):
     def lend_vectors(self, settings: Settings, model_id: str) -> VectorLookup | None:
         """Vectors of this engine's index for these settings that another engine's build may reuse."""
 
-    def open_judgements(self, settings: Settings, reader: IndexReader) -> JudgementStore:
+    def open_judgements(self, settings: Settings, reader: IndexReader | None) -> JudgementStore:
         """The users' judgements of promises (retrieval.promises.judgements): stored apart from the
-        index, so no build replaces them; writing one never needs an index writer."""
+        index, so no build replaces them; writing one never needs an index writer, and exporting or
+        importing them (reader None) needs no index at all."""
 
 
 ENGINES: dict[str, EngineEntry] = {

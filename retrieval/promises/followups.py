@@ -4,8 +4,8 @@ A follow-up of a promise (or request) is a passage that
 - comes from another document whose date, at day precision, is strictly later than the promise's
   (for a promise dated to a month or year: later than the end of that month or year);
 - is found by a hybrid search on the promise in its context, its deadline words removed;
-- passes the follow-up rule (retrieval.promises.rule: a score floor, the promise's content words,
-  language that reports something done), which also rates it "strong" or "possible".
+- passes the follow-up rule (retrieval.promises.rule: a score floor and a share of the promise's
+  content words), which also rates it "strong" or "possible".
 At most MAX_FOLLOW_UPS per promise, best first.
 
 They are computed when the index is written (`ensure`, the last stage of the indexing pipeline,
@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date as Date
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from retrieval.ids import span_id
 from retrieval.ingest.dates import date_period
@@ -56,7 +56,8 @@ def sources_of(searcher) -> Sources:
     """What finding follow-ups reads, from a Searcher on the index as just written."""
     text_of = lru_cache(maxsize=8)(searcher.document_text)
     common = Commonness(lambda: (searcher.document_text(d) for d in searcher.documents))
-    return Sources(searcher.search, searcher.documents, searcher.manifest, searcher.config, text_of, common)
+    search = partial(searcher.search, promises_first=False)  # a promise's sentence is no question
+    return Sources(search, searcher.documents, searcher.manifest, searcher.config, text_of, common)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,14 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from retrieval.errors import BronwijzerError
+
+if TYPE_CHECKING:
+    from retrieval.config import Settings
+    from retrieval.index.seam import IndexReader
 
 FOLLOW_UP_VERDICTS = ("confirmed", "rejected")  # "Klopt" / "Klopt niet"
 PROMISE_VERDICTS = ("done",)  # "Afgedaan"
@@ -92,15 +96,27 @@ def promise_keys(promises: Sequence) -> dict[tuple[str, int, int], str]:
 
 
 def passage_key(doc_id: str, document_text: str, start: int, end: int) -> str:
-    """The key of the passage `document_text[start:end]`: which occurrence of its text it is."""
-    text = document_text[start:end]
-    return text_key(doc_id, text, document_text.count(text, 0, start + len(text) - 1) + 1) if text else ""
+    """The key of the passage `document_text[start:end]`: which occurrence of its normalised text it
+    is in the normalised document (two passages that differ only in spacing or markup are two)."""
+    text = normalise(document_text[start:end])
+    if not text:
+        return ""
+    return text_key(doc_id, text, max(normalise(document_text[:end]).count(text), 1))
 
 
 def new(promise: str, target: str, verdict: str, *, note: str = "", passage: tuple[str, str] = ("", ""),
         about: tuple[str, str] = ("", "")) -> Judgement:
     """A judgement event, checked (JudgementError in one line), stamped with the time and an id.
     `passage` is the judged passage's (document, verbatim text); `about` the promise's."""
+    note = (note or "").strip()
+    check(promise, target, verdict, note)
+    return Judgement(promise, target, verdict, note, *passage, *about,
+                     datetime.now(UTC).isoformat(timespec="microseconds"), uuid.uuid4().hex)
+
+
+def check(promise: str, target: str, verdict: str, note: str) -> None:
+    """JudgementError in one line for a judgement that cannot be: an unknown verdict, a follow-up
+    verdict without its follow-up (or "done" with one), no promise, a note too long."""
     if verdict not in VERDICTS:
         raise JudgementError(f"unknown verdict {verdict!r} (use {', '.join(VERDICTS)})")
     if verdict in FOLLOW_UP_VERDICTS and not target:
@@ -109,11 +125,8 @@ def new(promise: str, target: str, verdict: str, *, note: str = "", passage: tup
         raise JudgementError(f"{verdict!r} judges the promise itself, not a follow-up")
     if not promise:
         raise JudgementError("a judgement needs the promise it is about")
-    note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise JudgementError(f"the note is {len(note)} characters long; at most {MAX_NOTE} are kept")
-    return Judgement(promise, target, verdict, note, *passage, *about,
-                     datetime.now(UTC).isoformat(timespec="microseconds"), uuid.uuid4().hex)
 
 
 def in_force(events: Iterable[Judgement]) -> dict[tuple[str, str], Judgement]:
@@ -132,6 +145,9 @@ class JudgementStore(Protocol):
     def add(self, judgement: Judgement) -> None:
         """Store one event and flush it to disk before returning (the page confirms after this)."""
 
+    def add_all(self, judgements: Sequence[Judgement]) -> None:
+        """Store many events at once (an import), flushed once."""
+
     def all(self) -> list[Judgement]:
         """Every event stored, in any order."""
 
@@ -139,6 +155,7 @@ class JudgementStore(Protocol):
 
 
 def record(j: Judgement) -> dict:
+    """A judgement's JSON form (exports, `bronwijzer judgements list --json`)."""
     return asdict(j)
 
 
@@ -148,8 +165,12 @@ def from_record(obj: dict) -> Judgement:
     if not isinstance(obj, dict) or any(not isinstance(obj.get(k, ""), str) for k in names):
         raise JudgementError(f"not a judgement: {str(obj)[:80]!r}")
     j = Judgement(**{k: obj.get(k, "") for k in names})
-    if j.verdict not in VERDICTS or not j.promise or not j.id or not j.at:
-        raise JudgementError(f"not a judgement (verdict, promise, id and time needed): {str(obj)[:80]!r}")
+    if not j.id or not j.at:
+        raise JudgementError(f"not a judgement (an id and a time are needed): {str(obj)[:80]!r}")
+    try:
+        check(j.promise, j.target, j.verdict, j.note)
+    except JudgementError as exc:
+        raise JudgementError(f"not a judgement: {exc}") from None
     return j
 
 
@@ -181,17 +202,15 @@ def import_json(store: JudgementStore, text: str) -> tuple[int, int]:
         raise JudgementError(f"not a judgements export (expected format {EXPORT_FORMAT!r})")
     events = [from_record(obj) for obj in data["judgements"]]  # all checked before any is stored
     have = {e.id for e in store.all()}
-    added = 0
-    for e in events:
-        if e.id not in have:
-            store.add(e)
-            have.add(e.id)
-            added += 1
-    return added, len(events) - added
+    new_events = list({e.id: e for e in events if e.id not in have}.values())
+    if new_events:
+        store.add_all(new_events)
+    return len(new_events), len(events) - len(new_events)
 
 
-def open_store(settings, reader) -> JudgementStore:
-    """The judgement store of the engine the settings name, for the index `reader` reads."""
+def open_store(settings: Settings, reader: IndexReader | None) -> JudgementStore:
+    """The judgement store of the engine the settings name, for the index `reader` reads (None:
+    without opening the index)."""
     from retrieval.index import registry
 
     return registry.engine(settings.engine.name).open_judgements(settings, reader)

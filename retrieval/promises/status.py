@@ -48,6 +48,12 @@ class Tracked:
     judgement: str | None
 
     @property
+    def counted(self) -> tuple[followups.FollowUp, ...]:
+        """The follow-ups no user rejected (what the count and the first follow-up show)."""
+        rejected = {k for k, j in self.verdicts.items() if j.verdict == "rejected"}
+        return tuple(f for f in self.follow_ups if f.key not in rejected)
+
+    @property
     def label(self) -> str:
         """ "opgevolgd (bevestigd)", "mogelijk opgevolgd", …"""
         return f"{self.status} ({self.judgement})" if self.judgement else self.status
@@ -77,16 +83,19 @@ def status_of(
 
 
 def relocate(j: Judgement, text_of: Callable[[str], str], documents: Mapping) -> followups.FollowUp | None:
-    """Where a judged passage is in its document now (its first occurrence), or None."""
+    """Where a judged passage is in its document now (the occurrence its key names), or None."""
     if not j.text or j.doc_id not in documents:
         return None
     try:
         text = text_of(j.doc_id)
     except (KeyError, LookupError):
         return None
-    at = text.find(j.text)
-    if at < 0:
-        return None
+    nth = int(j.target.rsplit(".", 1)[1]) if "." in j.target.rsplit(":", 1)[-1] else 1
+    at = -1
+    for _ in range(nth):  # the occurrence its key names
+        at = text.find(j.text, at + 1)
+        if at < 0:
+            return None
     d = documents[j.doc_id]
     return followups.FollowUp(
         j.doc_id, d.title, d.date, d.source or d.path, j.text, at, at + len(j.text), 0.0, "judged", j.target

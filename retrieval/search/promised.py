@@ -63,3 +63,25 @@ def mark_requests(results: Sequence[Passage], by_doc: dict[str, list[Promise]]) 
     return tuple(dataclasses.replace(r, promise="request")
                  if not r.promise and overlapping(by_doc.get(r.doc_id, ()), r.start, r.end, "request") else r
                  for r in results)
+
+
+def answer(view, q, floor: float | None, candidates: Sequence[tuple], verdict: tuple, k: int) -> tuple:
+    """(results, abstained, the response's promise fields) of one search: for a promise question
+    (`q.promise`) with a promise threshold (`floor`: hybrid search of a calibrated model, promises
+    first asked for), the found promises that clear it lead; requests are marked in every answer.
+    `verdict` is the search's (results, abstained)."""
+    from retrieval.search.view import passage
+    from retrieval.text.tokens import stems
+
+    results, abstained = verdict
+    by_doc = view.promises_by_doc()
+    if not q.promise or floor is None:
+        return mark_requests(results, by_doc), abstained, {"promise_question": q.promise}
+    words = set(q.tokens) | set(stems([w.lower() for w in q.expanded]))
+
+    def make(p: Promise, score: float, chunk) -> Passage:  # the promise's own sentence, verbatim
+        return dataclasses.replace(passage(view.documents, 1, chunk, score, p.start, p.end, p.text),
+                                   promise="promise")
+
+    led, n = lead(results, found_promises(candidates, by_doc, words), floor, k, make)
+    return mark_requests(led, by_doc), abstained and not n, {"promise_question": True, "no_promise": not n}

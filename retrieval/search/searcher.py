@@ -36,7 +36,7 @@ from retrieval.search.query import (
 from retrieval.search.ranking import RankingConfig, config_for
 from retrieval.search.view import Query, View, passage, truncate
 from retrieval.text import glossary, language
-from retrieval.text.tokens import stems, tokenize
+from retrieval.text.tokens import tokenize
 
 if TYPE_CHECKING:
     from retrieval.config import Settings
@@ -159,12 +159,14 @@ class Searcher:
 
     def search(
         self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
-        history: Sequence[str] | None = None,
+        history: Sequence[str] | None = None, promises_first: bool = True,
     ) -> SearchResponse:
         """The k best passages for the question; raises QueryError for an unusable question or option.
         `history` is the conversation's earlier questions, oldest first: a follow-up ("En hoeveel
         geld is daarvoor beschikbaar?") is searched together with them (retrieval.search.conversation),
-        and the response's `searched_as` says what was searched.
+        and the response's `searched_as` says what was searched. A question about promises is led by
+        the stored promises it finds (retrieval.search.promised) unless `promises_first` is False
+        (the search for a promise's follow-ups, whose own sentence reads as such a question).
         When the index moved under the search (a rebuild dropped what it read), it is asked again
         once, on the newest state."""
         question = check_question(question)
@@ -174,13 +176,14 @@ class Searcher:
             raise QueryError(str(exc)) from None
         text = conversation.searched_as(question, earlier)
         try:
-            response = self._search(text, k, mode, filters)
+            response = self._search(text, k, mode, filters, promises_first)
         except IndexChanged:
             self.refresh()
-            response = self._search(text, k, mode, filters)
+            response = self._search(text, k, mode, filters, promises_first)
         return dataclasses.replace(response, question=question, searched_as=text)
 
-    def _search(self, question: str, k: int, mode: str, filters: Filters | None) -> SearchResponse:
+    def _search(self, question: str, k: int, mode: str, filters: Filters | None,
+                promises_first: bool = True) -> SearchResponse:
         check_k(k)
         check_mode(mode)
         filters = filters or Filters()
@@ -219,27 +222,10 @@ class Searcher:
         shown = tuple(passage(v.documents, rank, *choice, text)
                       for rank, (choice, text) in enumerate(zip(chosen, texts, strict=True), 1))
         results, abstained, threshold, judged = self._verdict(question, q, mode, shown, k, bool(numbered))
-        results, abstained, asked = self._promises_first(v, q, candidates, results, abstained, k)
+        floor = cfg.promise_floor(q.lang) if mode == "hybrid" and promises_first else None
+        results, abstained, asked = promised.answer(v, q, floor, candidates, (results, abstained), k)
         return SearchResponse(question, mode, abstained, threshold, results, filters, tuple(warnings),
                               searched_as=question, **judged, **asked)
-
-    def _promises_first(self, v: View, q: Query, candidates: list, results: tuple, abstained: bool,
-                        k: int) -> tuple:
-        """A promise question's answer led by the stored promises it found (retrieval.search.promised);
-        requests to the government marked as such in every answer. (results, abstained, fields)."""
-        by_doc = v.promises_by_doc()
-        if not q.promise:
-            return promised.mark_requests(results, by_doc), abstained, {}
-        floor = q.config.promise_floor(q.lang)
-        words = set(q.tokens) | set(stems([w.lower() for w in q.expanded]))
-        found = promised.found_promises(candidates, by_doc, words) if floor is not None else []
-        def make(p, score: float, chunk: ChunkInfo) -> Passage:  # the promise's own sentence, verbatim
-            return dataclasses.replace(passage(v.documents, 1, chunk, score, p.start, p.end, p.text),
-                                       promise="promise")
-
-        led, n = promised.lead(results, found, floor if floor is not None else 0.0, k, make)
-        return (promised.mark_requests(led, by_doc), abstained and not n,
-                {"promise_question": True, "no_promise": not n})
 
     def _verdict(self, question: str, q: Query, mode: str, shown: tuple[Passage, ...], k: int,
                  numbered: bool) -> tuple:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import astuple, fields
 from pathlib import Path
@@ -19,6 +20,8 @@ from pathlib import Path
 from retrieval.promises.judgements import Judgement, JudgementError
 
 _COLUMNS = [f.name for f in fields(Judgement)]
+_INSERT = (f"INSERT OR IGNORE INTO judgements ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(_COLUMNS))})")
 _SCHEMA = (f"CREATE TABLE IF NOT EXISTS judgements ({', '.join(c + ' TEXT NOT NULL' for c in _COLUMNS)}, "
            "PRIMARY KEY (id))")
 
@@ -66,10 +69,15 @@ class LocalJudgements:
             self._ready.add(self.path.resolve())
 
     def add(self, judgement: Judgement) -> None:
+        self.add_all([judgement])
+
+    def add_all(self, judgements: Sequence[Judgement]) -> None:
+        """One transaction, committed (and, with synchronous=FULL, on disk) before returning."""
         try:
             with closing(self._connect()) as con:
-                con.execute(f"INSERT OR IGNORE INTO judgements ({', '.join(_COLUMNS)}) "
-                            f"VALUES ({', '.join('?' * len(_COLUMNS))})", astuple(judgement))
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany(_INSERT, [astuple(j) for j in judgements])
+                con.execute("COMMIT")
         except sqlite3.Error as exc:
             raise JudgementError(f"the judgement could not be stored in {self.path}: {exc}") from None
 

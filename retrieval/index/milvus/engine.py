@@ -56,9 +56,14 @@ class MilvusEngine:
         return None  # a local build embeds or reuses its own
 
     def open_judgements(self, settings: Settings, reader):
-        """A collection of its own beside the index's, through the reader's client."""
+        """A collection of its own beside the index's, through the reader's client (or, without a
+        reader, a client of its own: exporting and importing need no index)."""
+        from retrieval.index.milvus.connect import connect
         from retrieval.index.milvus.judgements import MilvusJudgements
 
+        if reader is None:
+            target = where(settings)
+            return MilvusJudgements(connect(target, create=True), target)
         return MilvusJudgements(reader.client, reader.where)
 
 
