@@ -43,6 +43,19 @@ def browser_missing() -> str | None:
     return ", ".join(missing) or None
 
 
+def require_browser() -> None:
+    """Skip a real-browser test when Chromium or its driver is missing, but fail it under CI (where a
+    skipped browser test would hide a missing install step)."""
+    import pytest
+
+    missing = browser_missing()
+    if missing:
+        message = f"real-browser test needs {missing}: run `make browser` and install the `test` extra"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

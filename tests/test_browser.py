@@ -6,7 +6,6 @@ them the test is skipped with the reason, except under CI=true, where that is a 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,11 +14,11 @@ from browser_harness import (
     LAUNCHERS,
     ROOT,
     ask,
-    browser_missing,
     chrome,
     click,
     downloaded,
     requested_urls,
+    require_browser,
     streamlit_server,
 )
 
@@ -37,12 +36,7 @@ WIDTH = ("return document.querySelector('[data-testid=\"stMainBlockContainer\"]'
 
 @pytest.fixture(scope="module")
 def tools():
-    missing = browser_missing()
-    if missing:
-        message = f"real-browser test needs {missing}: run `make browser` and install the `test` extra"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_browser()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_harness import browser_missing, chrome, click, settle, streamlit_server
+from browser_harness import chrome, click, require_browser, settle, streamlit_server
 
 from retrieval.config import Settings
 
@@ -26,12 +26,7 @@ GRID = '[data-testid="stDataFrame"]'
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, real_embedder) -> Path:
-    missing = browser_missing()
-    if missing:
-        message = f"real-browser test needs {missing}: run `make browser` and install the `test` extra"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_browser()
     from retrieval import Searcher
 
     folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"

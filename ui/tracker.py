@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from retrieval.present.citations import one_line, source_url
 from ui.share import passage_link
-from ui.tracker_text import JUDGEMENT_WORDS, KIND_WORDS, columns, status_label
+from ui.tracker_text import JUDGEMENT_WORDS, KIND_WORDS, columns, status_label, words
 
 SHOWN = ("date", "who", "text", "deadline", "status")
 CSV_COLUMNS = (
@@ -59,8 +59,7 @@ def deadline_label(p, lang: str = "nl") -> str:
     phrase = one_line(p.deadline_phrase)
     if p.deadline:
         return f"{phrase} → {p.deadline}"
-    none = "geen datum" if lang == "nl" else "no date"
-    return f"{phrase} ({none}{': ' + p.deadline_note if p.deadline_note else ''})"
+    return f"{phrase} ({words(lang)['no_date']}{': ' + p.deadline_note if p.deadline_note else ''})"
 
 
 def rows(tracked: Sequence, documents: Mapping, lang: str = "nl") -> list[dict[str, str | int]]:

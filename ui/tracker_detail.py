@@ -32,6 +32,9 @@ VERDICT_WORDS = {
     "en": {"confirmed": "correct", "rejected": "not correct", "done": "done", CLEARED: "cleared"},
 }
 BADGE = {"strong": "green", "possible": "orange", "judged": "blue"}
+# A follow-up's judging buttons: (word key and key prefix, verdict, icon)
+JUDGE_BUTTONS = (("right", "confirmed", ":material/thumb_up:"),
+                 ("wrong", "rejected", ":material/thumb_down:"))
 
 
 def context_link(label: str, doc_id: str, start: int, end: int) -> None:
@@ -160,26 +163,10 @@ def show_follow_up(searcher: Searcher, book: PromiseTracker, t: Tracked, f: Foll
             )
         with st.container(horizontal=True):
             now = judged.verdict if judged is not None else None
-            st.button(
-                w["right"],
-                key=f"judge-right-{i}",
-                on_click=judge_follow_up,
-                help=w["right_help"],
-                args=(book, t, f, "confirmed", key, lang),
-                icon=":material/thumb_up:",
-                disabled=now == "confirmed",
-                type="primary" if now == "confirmed" else "secondary",
-            )
-            st.button(
-                w["wrong"],
-                key=f"judge-wrong-{i}",
-                on_click=judge_follow_up,
-                help=w["wrong_help"],
-                args=(book, t, f, "rejected", key, lang),
-                icon=":material/thumb_down:",
-                disabled=now == "rejected",
-                type="primary" if now == "rejected" else "secondary",
-            )
+            for name, verdict, icon in JUDGE_BUTTONS:  # "Klopt", "Klopt niet"
+                st.button(w[name], key=f"judge-{name}-{i}", on_click=judge_follow_up, help=w[f"{name}_help"],
+                          args=(book, t, f, verdict, key, lang), icon=icon, disabled=now == verdict,
+                          type="primary" if now == verdict else "secondary")
             if now is not None:
                 st.button(
                     w["clear"],

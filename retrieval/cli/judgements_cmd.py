@@ -66,14 +66,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(searcher, store, as_json: bool) -> int:
     from retrieval.promises import judgements as jd
-    from retrieval.promises.status import NOT_FOUND, track
+    from retrieval.promises.status import NOT_FOUND
 
-    state, follow = searcher.read_follow_ups()
     in_force = jd.in_force(store.all())
-    tracked, orphans = track(
-        searcher.promises(), follow, in_force, searcher.document_text, searcher.documents
-    )
-    found_promises = {t.key for t in tracked}
+    found_promises = set(jd.promise_keys(searcher.promises()).values())
     rows = []
     for j in sorted(in_force.values(), key=lambda j: j.at):
         row = jd.record(j)
@@ -91,7 +87,8 @@ def _list(searcher, store, as_json: bool) -> int:
             if r["note"]:
                 print(f"  notitie: {r['note']}")
     print(
-        f"{len(rows)} judgement(s) in force, {len(orphans)} on promises no longer found ({store.location})",
+        f"{len(rows)} judgement(s) in force, {sum(not r['promise_found'] for r in rows)} on promises no "
+        f"longer found ({store.location})",
         file=sys.stderr,
     )
     return 0

@@ -57,9 +57,8 @@ class Commonness:
     def share(self, name: str) -> float:
         if self._lowered is None:
             self._lowered = [" ".join(t.lower().split()) for t in self.texts()]
-        if name not in self._counts:
-            needle = name[1:] if name.startswith("#") else name
-            self._counts[name] = sum(needle in t for t in self._lowered) if not name.startswith("#") else 0
+        if name not in self._counts:  # a cited document number ("#…") is never common
+            self._counts[name] = 0 if name.startswith("#") else sum(name in t for t in self._lowered)
         return self._counts[name] / max(len(self._lowered), 1)
 
 

@@ -36,7 +36,6 @@ from retrieval.promises.rule import RULE, Rule
 from retrieval.records import Filters, parse_iso_date
 
 MAX_FOLLOW_UPS = 5
-SEARCH_DEPTH = 20  # passages searched per promise, before same-document and date checks
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,12 @@ def text_key(doc_id: str, text: str, occurrence: int = 1) -> str:
     return f"{quote(doc_id, safe='/')}:{digest}{suffix}"
 
 
+def occurrence(key: str) -> int:
+    """Which occurrence of its text a key names (the `.n` of `text_key`; 1 without one)."""
+    _, _, tail = key.rpartition(":")
+    return int(tail.rsplit(".", 1)[1]) if "." in tail else 1
+
+
 def promise_keys(promises: Sequence) -> dict[tuple[str, int, int], str]:
     """(doc_id, start, end) -> promise key for promises as detected (in text order per document): a
     sentence found twice in one document gets occurrence numbers in reading order."""

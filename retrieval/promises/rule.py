@@ -1,10 +1,10 @@
 """The follow-up rule: what a promise is searched with, which later passages count, how strongly.
 
 A promise sentence alone often carries no subject ("Dit onderzoek zal naar verwachting nog dit jaar
-van start gaan"), so the search reads its context (`context`): the document's title, the promise's
-heading, the sentence before it when it refers back ("dit", "hiervan", "daarover"), and the sentence
-without its deadline words (`context`: "full" also adds the title and heading). A later passage of
-another document found that way counts when
+van start gaan"), so the search reads the sentence without its deadline words together with the
+sentence before it when it refers back ("dit", "hiervan", "daarover") (`context`: "full" also adds
+the document's title and the promise's heading). A later passage of another document found that way
+counts when
 - its hybrid score reaches `floor`;
 - it holds at least `min_coverage` of the promise sentence's content words (evidence.coverage);
 - with `acts`, it reports something done (published, offered, started, informed: evidence.acts);

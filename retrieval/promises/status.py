@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from retrieval.promises import followups
-from retrieval.promises.judgements import Judgement, promise_keys
+from retrieval.promises.judgements import Judgement, occurrence, promise_keys
 from retrieval.records import Promise
 
 STATUSES = ("opgevolgd", "mogelijk opgevolgd", "verlopen", "open")
@@ -50,13 +50,17 @@ class Tracked:
     @property
     def counted(self) -> tuple[followups.FollowUp, ...]:
         """The follow-ups no user rejected (what the count and the first follow-up show)."""
-        rejected = {k for k, j in self.verdicts.items() if j.verdict == "rejected"}
-        return tuple(f for f in self.follow_ups if f.key not in rejected)
+        return unrejected(self.follow_ups, self.verdicts)
 
     @property
     def label(self) -> str:
         """ "opgevolgd (bevestigd)", "mogelijk opgevolgd", …"""
         return f"{self.status} ({self.judgement})" if self.judgement else self.status
+
+
+def unrejected(found: Sequence, verdicts: Mapping[str, Judgement]) -> tuple:
+    """The follow-ups no user rejected ("Klopt niet"): what counts for the status and is counted."""
+    return tuple(f for f in found if getattr(verdicts.get(f.key), "verdict", "") != "rejected")
 
 
 def status_of(
@@ -73,7 +77,7 @@ def status_of(
     confirmed += [x.judgement for x in extra if x.judgement.verdict == "confirmed"]
     if confirmed:
         return "opgevolgd", "bevestigd"
-    left = [f for f in found if verdicts.get(f.key) is None or verdicts[f.key].verdict != "rejected"]
+    left = unrejected(found, verdicts)
     if any(f.strength == "strong" for f in left):
         return "opgevolgd", None
     if left:
@@ -90,9 +94,8 @@ def relocate(j: Judgement, text_of: Callable[[str], str], documents: Mapping) ->
         text = text_of(j.doc_id)
     except (KeyError, LookupError):
         return None
-    nth = int(j.target.rsplit(".", 1)[1]) if "." in j.target.rsplit(":", 1)[-1] else 1
     at = -1
-    for _ in range(nth):  # the occurrence its key names
+    for _ in range(occurrence(j.target)):  # the occurrence its key names
         at = text.find(j.text, at + 1)
         if at < 0:
             return None

@@ -18,8 +18,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from retrieval.records import Passage, Promise
-from retrieval.text.tokens import stems
-from retrieval.text.tokens import words as tokens
+from retrieval.text.tokens import tokenize
 
 MAX_PROMISES = 3  # promises leading one answer
 
@@ -42,7 +41,7 @@ def found_promises(candidates: Sequence[tuple], by_doc: dict[str, list[Promise]]
             if key not in out or out[key][1] < score:
                 out[key] = (p, float(score), chunk)
     def shared(p: Promise) -> int:
-        return len(words & set(stems([w.lower() for w in tokens(p.text)])))
+        return len(words & set(tokenize(p.text)))
 
     return sorted(out.values(), key=lambda x: (-x[1], -shared(x[0])))
 
@@ -71,13 +70,12 @@ def answer(view, q, floor: float | None, candidates: Sequence[tuple], verdict: t
     first asked for), the found promises that clear it lead; requests are marked in every answer.
     `verdict` is the search's (results, abstained)."""
     from retrieval.search.view import passage
-    from retrieval.text.tokens import stems
 
     results, abstained = verdict
     by_doc = view.promises_by_doc()
     if not q.promise or floor is None:
         return mark_requests(results, by_doc), abstained, {"promise_question": q.promise}
-    words = set(q.tokens) | set(stems([w.lower() for w in q.expanded]))
+    words = set(q.tokens) | set(tokenize(" ".join(q.expanded)))
 
     def make(p: Promise, score: float, chunk) -> Passage:  # the promise's own sentence, verbatim
         return dataclasses.replace(passage(view.documents, 1, chunk, score, p.start, p.end, p.text),
