@@ -36,8 +36,10 @@ def main() -> None:
     for name, page in pages.items():
         navigation.register(name, page)
     current = st.navigation(list(pages.values()))
-    # the tracker's table and detail need the whole width; the other pages read best centred
-    st.set_page_config(layout="wide" if current.url_path == pages["promises"].url_path else "centered")
+    # the tracker's table and detail need the whole width; the other pages read best centred. Each
+    # page's tab says which page it is ("Notitie · Bronwijzer"), so several open tabs can be told apart.
+    st.set_page_config(page_title=f"{current.title} · Bronwijzer",
+                       layout="wide" if current.url_path == pages["promises"].url_path else "centered")
     current.run()
 
 

@@ -86,6 +86,20 @@ def start_page(monkeypatch, page: str, env: dict, *, query: dict | None = None, 
     return at
 
 
+def copied(at) -> list[str]:
+    """What the page's "Citaat kopiëren" buttons put on the clipboard, in page order (each button is an
+    iframe, ui/copy_button.py, whose script holds the citation as a JSON string)."""
+    import json
+    import re
+
+    out = []
+    for element in at.get("iframe"):
+        m = re.search(r"const text = (\".*?(?<!\\)\");", element.proto.srcdoc, re.S)
+        if m:
+            out.append(json.loads(m.group(1).replace("<\\/", "</")))
+    return out
+
+
 @pytest.fixture
 def downloads(monkeypatch):
     """The files the page offered for download (AppTest keeps only their URLs)."""

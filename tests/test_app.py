@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from conftest import start_page  # noqa: E402
+from conftest import copied, start_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from retrieval.present import reading  # noqa: E402
 from ui.markdown import escape_markdown as md  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,10 +71,12 @@ def test_dutch_question_shows_cited_passages(app):
     assert "<mark" in passages[0] and "ervaringsdeskundigen" in passages[0]
     top = resp.results[0]
     text = (CORPUS / f"{top.doc_id}.txt").read_text(encoding="utf-8")
-    citation = app.code[0].value
+    citation = copied(app)[0]
     assert citation.startswith("Kamerstuk 28 638, nr. 181 — Brief van de Minister van Volksgezondheid, "
                                "Welzijn en Sport, 5 juni 2020: \"")
-    assert f'"{text[top.start:top.end]}"' in citation  # the exact verbatim slice
+    assert f'"{reading.plain(text[top.start:top.end]).strip()}"' in citation  # the passage as it is read
+    assert citation.endswith("(https://zoek.officielebekendmakingen.nl/kst-28638-181.html)")
+    assert "bestand" not in " ".join(texts(app.caption))  # a link, not a file name
     assert app.query_params["q"] == DUTCH
 
     app.button(key="more-1").click().run()
@@ -100,11 +103,20 @@ def test_filters_go_to_the_search_and_are_shown(app):
     resp = last_response(app)
     assert resp.filters.doc_types == ("schriftelijke vragen met antwoorden",)
     assert resp.results and {p.doc_id for p in resp.results} == {"002_b4f3971fa9bef79f"}
-    assert any("soort\\: schriftelijke vragen met antwoorden" in c for c in texts(app.caption))
+    assert any("soort\\: Schriftelijke vragen met antwoorden" in c for c in texts(app.caption))
+    offered = app.multiselect(key="f_docs").options  # the documents follow the chosen type
+    assert len(offered) == 1 and offered[0].startswith("Onderzoek: Meisjes in de gevarenzone")
 
+    # a changed filter asks the answer on screen again, says so, and the address follows
     app.multiselect(key="f_types").unselect("schriftelijke vragen met antwoorden")
     app.date_input(key="f_since").set_value(date(2021, 1, 1))
     app.toggle(key="f_undated").set_value(False).run()
+    assert len(app.session_state["history"]) == 1
+    resp = last_response(app)
+    assert resp.question == "Wat doet de politie tegen loverboys?" and resp.filters.since == "2021-01-01"
+    assert {p.doc_id for p in resp.results} == {"004_77f28986cb4b8ded"}
+    assert any("opnieuw gezocht met de gewijzigde filters" in i for i in texts(app.info))
+    assert app.query_params["since"] == "2021-01-01" and app.query_params["q"] == resp.question
     ask(app, "slachtoffers van mensenhandel")
     resp = last_response(app)
     # 004 is dated 2022; the others are dated earlier or undated
@@ -158,7 +170,7 @@ def test_link_reopens_the_same_answer(app, monkeypatch, bundled_index):
     assert resp.question == DUTCH and resp.filters == first.filters
     assert [(p.doc_id, p.start) for p in resp.results] == [(p.doc_id, p.start) for p in first.results]
     assert again.multiselect(key="f_types").value == ["Kamerbrief"]
-    assert again.code[0].value == app.code[0].value
+    assert copied(again) == copied(app)
 
 
 def test_passage_link_shows_it_in_context(monkeypatch, bundled_index):
@@ -170,7 +182,7 @@ def test_passage_link_shows_it_in_context(monkeypatch, bundled_index):
     assert at.subheader[0].value == "Passage in context"
     html = [h for h in texts(at.html) if 'class="bw-context"' in h][0]
     assert f"{PROMISE}</mark>" in html and "Vraag" in html  # marked, with text around it
-    assert at.code[0].value.endswith(f'"{PROMISE}" (https://zoek.officielebekendmakingen.nl/ah-tk-20192020-2893.html)')
+    assert copied(at)[0].endswith(f'"{PROMISE}" (https://zoek.officielebekendmakingen.nl/ah-tk-20192020-2893.html)')
     assert any("25 mei 2020" in c for c in texts(at.caption))
     at.button(key="close-context").click().run()
     assert "doc" not in at.query_params and not at.subheader
@@ -221,9 +233,10 @@ def test_document_markup_and_scripts_render_as_plain_text(monkeypatch, evil_corp
     assert "\\[klik\\]\\(http\\:\\/\\/evil\\.example\\)" in title
     assert any(c.startswith("maart 2021 \\(datum uit metadata\\)") for c in texts(at.caption))
     assert not at.get("link_button")  # a javascript: source is never a link
-    citation = at.code[0].value
+    citation = copied(at)[0]
     p = last_response(at).results[0]
-    assert f'"{EVIL_TEXT[p.start:p.end]}"' in citation and "<script>alert(1)</script>" in citation
+    assert f'"{reading.plain(EVIL_TEXT[p.start:p.end]).strip()}"' in citation
+    assert "<script>alert(1)</script>" in citation and "**" not in citation
 
 
 def test_unreadable_corpus_is_an_error_not_a_crash(monkeypatch, tmp_path):

@@ -49,8 +49,11 @@ def test_citation_quotes_the_verbatim_text_exactly():
     p = passage()
     c = citations.format_citation(p)
     assert c == ('Kamerstuk 28 638, nr. 181 — Brief van de minister van VWS, 5 juni 2020: '
-                 '"Het kabinet  geeft\nmet het programma «Samen» een impuls."')
-    assert c.endswith(f'"{p.text}"')  # whitespace and line breaks kept
+                 '"Het kabinet  geeft\nmet het programma «Samen» een impuls." '
+                 '(https://zoek.officielebekendmakingen.nl/kst-28638-181.html)')
+    assert f'"{p.text}"' in c  # whitespace and line breaks kept
+    clean = citations.format_citation(p, clean=True)
+    assert '"Het kabinet  geeft met het programma «Samen» een impuls."' in clean  # the same words
 
 
 def test_citation_without_number_with_page_url_and_undated():
@@ -73,7 +76,12 @@ def test_citation_of_a_docinfo_with_a_given_slice():
     ("data:text/html,<b>x</b>", None), ("https://", None), ("https://a.b/c d", None), (None, None),
 ])
 def test_only_web_addresses_become_links(source, expected):
-    assert citations.source_url(passage(source=source)) == expected
+    assert citations.source_url(passage(source=source, number=None)) == expected
+
+
+def test_a_kamerstuk_number_gives_the_official_link_and_a_source_overrides():
+    assert citations.source_url(passage(source="corpus/000.txt")).endswith("/kst-28638-181.html")
+    assert citations.source_url(passage(source="https://example.org/x")) == "https://example.org/x"
 
 
 def test_relevance_words_relative_to_threshold():

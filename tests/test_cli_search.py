@@ -95,17 +95,20 @@ def test_batch_with_bad_lines_carries_on(env, capsys):
 @pytest.mark.parametrize("argv,message", [
     (["search", ""], "question is empty"),
     (["search", "   "], "question is empty"),
-    (["search", "x", "--k", "0"], "--k must be a whole number from 1 to 100"),
-    (["search", "x", "--k", "101"], "--k must be a whole number from 1 to 100"),
-    (["search", "x", "--mode", "bm25"], "choose one of: hybrid, dense, lexical"),
-    (["search", "x", "--since", "2020-13-01"], "--since: not a date"),
-    (["search", "x", "--until", "morgen"], "--until: not a date"),
-    (["search", "x", "--since", "2022", "--until", "2021"], "after the end date"),
+    (["search", "x"], "nothing to search for"),
+    (["search", "?!"], "nothing to search for"),
+    (["search", "de"], "nothing to search for"),
+    (["search", "opvang", "--k", "0"], "--k must be a whole number from 1 to 100"),
+    (["search", "opvang", "--k", "101"], "--k must be a whole number from 1 to 100"),
+    (["search", "opvang", "--mode", "bm25"], "choose one of: hybrid, dense, lexical"),
+    (["search", "opvang", "--since", "2020-13-01"], "--since: not a date"),
+    (["search", "opvang", "--until", "morgen"], "--until: not a date"),
+    (["search", "opvang", "--since", "2022", "--until", "2021"], "after the end date"),
     (["search", "--queries", "/nonexistent/q.jsonl", "--json"], "cannot read queries file"),
     (["search"], "give a question"),
-    (["search", "x", "--queries", "q.jsonl"], "not both"),
+    (["search", "opvang", "--queries", "q.jsonl"], "not both"),
     (["search", "--queries", "q.jsonl", "--history", "x"], "--history goes with a single question"),
-    (["search", "x", "--corpus", "/nonexistent/corpus"], "corpus folder not found"),
+    (["search", "opvang", "--corpus", "/nonexistent/corpus"], "corpus folder not found"),
     (["index", "--corpus", "/nonexistent/corpus"], "corpus folder not found"),
 ])
 def test_error_paths_one_line_exit_2(env, capsys, argv, message):
@@ -132,5 +135,5 @@ def test_broken_index_is_rebuilt_by_search(env, capsys):
 
 def test_non_numeric_k_is_a_usage_error(env, capsys):
     with pytest.raises(SystemExit) as info:
-        main(["search", "x", "--k", "veel"])
+        main(["search", "opvang", "--k", "veel"])
     assert info.value.code == 2 and "invalid int value" in capsys.readouterr().err

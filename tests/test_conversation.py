@@ -10,6 +10,7 @@ import pytest
 
 from retrieval.errors import QueryError
 from retrieval.search.conversation import is_follow_up, searched_as
+from retrieval.search.query import NothingToSearch, has_something_to_search
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -65,6 +66,26 @@ def test_search_with_history_finds_what_the_follow_up_refers_to(bundled_searcher
     assert any("ervaringsdeskundig" in p.text for p in followed.results[:3])
     assert not any("ervaringsdeskundig" in p.text for p in alone.results[:3])
     assert all(bundled_searcher.document_text(p.doc_id)[p.start:p.end] == p.text for p in followed.results)
+
+
+@pytest.mark.parametrize("text", ["x", "?", "...", "de", "the", "en de het"])
+def test_input_without_a_word_to_search_is_not_searched_even_as_a_follow_up(bundled_searcher, text):
+    with pytest.raises(NothingToSearch, match="nothing to search for"):
+        bundled_searcher.search(text, k=3, history=[TOPIC])
+
+
+@pytest.mark.parametrize("text", ["212", "2020Z02502", "En wanneer?", "Wie?", "EU"])
+def test_numbers_document_numbers_and_question_words_are_searched(bundled_searcher, text):
+    assert bundled_searcher.search(text, k=3, history=[TOPIC]).results
+
+
+def test_no_evaluation_question_is_refused():
+    root = Path(__file__).resolve().parent.parent / "eval"
+    for path in root.glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            for question in [row.get("question") or row.get("query") or "", *row.get("history", [])]:
+                assert not question or has_something_to_search(question), (path.name, question)
 
 
 @pytest.mark.parametrize("history", ["one string", [1, 2], {"a": 1}])

@@ -16,7 +16,7 @@ import pytest
 from conftest import start_page
 
 from retrieval.config import Settings
-from ui import note
+from ui import note, note_export
 from ui.note import NoteItem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +154,7 @@ def quoted_passages(markdown: str) -> list[str]:
     """Each run of "> " lines with the prefix taken off, joined with "\\n"."""
     runs, current = [], None
     for line in markdown.split("\n"):
-        if line.startswith("> "):
+        if line.startswith("> ") or line == ">":
             current = [] if current is None else current
             current.append(line[2:])
         elif current is not None:
@@ -163,33 +163,37 @@ def quoted_passages(markdown: str) -> list[str]:
     return runs
 
 
-def test_markdown_quotes_passages_byte_for_byte(searcher):
+READ_TRICKY = ("Artikel 273f *Sr* geldt_ook [zie] \\<b>niet\\</b>:\n\n\\# geen kop  \n\\> geen citaat  \n"
+               "inspringing & 5 < 6 > 4 \\* `code` |tabel|")
+
+
+def test_markdown_quotes_passages_as_they_are_read(searcher):
     tricky = item_of(searcher, "a", TRICKY, page=4, comment="Mijn *eigen* regel")
     plain = item_of(searcher, "b", PLAIN)
     kept = ready([tricky, plain, NoteItem("gone", 0, 3)], searcher, "nl")
-    md = note.markdown(kept, "nl", today=date(2025, 3, 7))
+    md = note_export.markdown(kept, "nl", today=date(2025, 3, 7))
     text = searcher.document_text("a")[tricky.start : tricky.end]
     assert text == TRICKY and "\n\n" in text
-    assert quoted_passages(md) == [TRICKY, PLAIN]
+    assert quoted_passages(md) == [READ_TRICKY, PLAIN]  # as read: the same words, emphasis as Markdown
     assert md.startswith("# Notitie\n\nSamengesteld met Bronwijzer op 7 maart 2025")
     blocks = md.split("\n\n")
     own = blocks.index("Mijn *eigen* regel")
     assert blocks[own + 1].startswith("> Artikel 273f *Sr*")
     info = searcher.documents["a"]
     citation = note.citation_line(info, None, "nl")  # the index's page (a text file has none)
-    assert f"> \tinspringing & 5 < 6 > 4 \\* `code` |tabel|\n\n— {citation}\n\n> {PLAIN}\n\n— " in md
+    assert f"> inspringing & 5 < 6 > 4 \\* `code` |tabel|\n\n— {citation}\n\n> {PLAIN}\n\n— " in md
     assert "p. 4" not in md and (info.title or "a") in citation
     assert "gone" not in md and md.endswith("\n")
-    assert note.markdown([], "en", today=date(2025, 3, 7)).startswith("# Note\n\nCompiled")
+    assert note_export.markdown([], "en", today=date(2025, 3, 7)).startswith("# Note\n\nCompiled")
 
 
 def test_an_own_line_can_never_pass_for_a_quote(searcher):
     """A line of one's own that starts like Markdown block syntax is escaped: a link that plants
     "> Ik zal de opvang sluiten." cannot make it look like a verbatim passage in the export."""
     plain = item_of(searcher, "b", PLAIN, comment="> Ik zal de opvang sluiten.")
-    md = note.markdown(ready([plain], searcher, "nl"), "nl", today=date(2025, 3, 7))
+    md = note_export.markdown(ready([plain], searcher, "nl"), "nl", today=date(2025, 3, 7))
     assert "\n\n\\> Ik zal de opvang sluiten.\n\n> " in md and quoted_passages(md) == [PLAIN]
-    assert [note.plain_line(t) for t in ("# kop", "1. punt", "- a", "gewoon", "2024 was goed")] == [
+    assert [note_export.plain_line(t) for t in ("# kop", "1. punt", "- a", "gewoon", "2024 was goed")] == [
         "\\# kop", "1\\. punt", "\\- a", "gewoon", "2024 was goed"]
 
 
@@ -223,12 +227,16 @@ def test_docx_has_own_line_verbatim_quote_and_citation(searcher):
 
     tricky = item_of(searcher, "a", TRICKY, page=4, comment="Eigen regel")
     plain = item_of(searcher, "b", PLAIN)
-    data = note.word(ready([tricky, NoteItem("gone", 0, 1), plain], searcher, "nl"), "nl", date(2025, 3, 7))
+    kept = ready([tricky, NoteItem("gone", 0, 1), plain], searcher, "nl")
+    data = note_export.word(kept, "nl", date(2025, 3, 7))
     doc = docx.Document(io.BytesIO(data))
     paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
     assert paragraphs[0] == ("Heading 1", "Notitie")
     assert paragraphs[2] == ("Normal", "Eigen regel")
-    assert paragraphs[3] == ("Quote", TRICKY)  # breaks and tabs as Word's own, text verbatim
+    # as read: emphasis as Word's own, kept breaks as Word's, indentation dropped, the words unchanged
+    assert paragraphs[3] == ("Quote", "Artikel 273f Sr geldt_ook [zie] <b>niet</b>:\n\n# geen kop  \n"
+                                      "> geen citaat\ninspringing & 5 < 6 > 4 \\* `code` |tabel|")
+    assert [r.text for r in doc.paragraphs[3].runs if r.italic] == ["Sr"]
     assert paragraphs[4][1] == f"— {note.citation_line(searcher.documents['a'], None, 'nl')}"
     assert paragraphs[5] == ("Quote", PLAIN) and len(paragraphs) == 7
 
@@ -300,9 +308,20 @@ def test_page_shows_reorders_comments_and_removes(monkeypatch, bundled_index, do
     run(at, at.button(key="note-remove-0").click())
     assert len(shown(at)) == 1 and FIRST in shown(at)[0]
     assert at.text_input(key=second_line).value == "Over *ervaringsdeskundigen*"  # moved with its passage
+    assert "Passage verwijderd." in [c.value for c in at.caption]
+    run(at, at.button(key="note-undo").click())  # a removal can be undone
+    commented = dataclasses.replace(items[0], comment="Over *ervaringsdeskundigen*")
+    assert at.session_state["note"] == [items[1], commented]
+    assert len(shown(at)) == 2
     run(at, at.button(key="note-clear").click())
     assert not shown(at) and "note" not in at.query_params and at.query_params["q"] == "blijft staan"
     assert "Nog geen passages" in at.info[0].value
+    run(at, at.button(key="note-undo").click())  # so can clearing, until the next change
+    assert len(shown(at)) == 2 and at.query_params["note"] == note.encode(at.session_state["note"])
+    run(at, at.button(key="note-remove-1").click())
+    first_line = f"note-line-{SECOND_DOC}:{items[1].start}-{items[1].end}"
+    run(at, at.text_input(key=first_line).input("Eigen regel"))  # the next change: nothing left to undo
+    assert not [b for b in at.button if b.key == "note-undo"] and len(shown(at)) == 1
 
 
 def test_page_restores_the_note_from_the_link_alone(monkeypatch, bundled_index):
@@ -310,10 +329,17 @@ def test_page_restores_the_note_from_the_link_alone(monkeypatch, bundled_index):
              NoteItem(FIRST_DOC, 0, 10**7)]  # not a passage of the document: left out
     at = open_page(monkeypatch, bundled_index, query={"note": note.encode(items)})
     assert at.session_state["note"] == items[:2]
+    assert "beschadigd" in at.warning[0].value  # a row could not be used: the page says so
     passages = shown(at)
     assert len(passages) == 2 and SECOND in passages[0] and FIRST in passages[1]
     assert at.text_input(key=f"note-line-{SECOND_DOC}:{items[0].start}-{items[0].end}").value == "Termijn!"
     assert at.query_params["note"] == note.encode(items[:2])
+
+
+@pytest.mark.parametrize("token", ["nonsense!", "eJzLSM3JyQcABiwCFQ"])
+def test_a_damaged_note_link_says_so(monkeypatch, bundled_index, token):
+    at = open_page(monkeypatch, bundled_index, query={"note": token})
+    assert at.session_state["note"] == [] and "beschadigd" in at.warning[0].value
 
 
 def test_page_in_english_warns_about_a_passage_gone_from_the_index(monkeypatch, bundled_index):

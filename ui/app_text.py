@@ -26,7 +26,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "n": "Passages per antwoord",
         "clear": "Gesprek wissen",
         "language": "Taal / Language",
-        "index_info": "{documents} documenten · {chunks} passages · {model}",
         "active_filters": "Filters: {filters}",
         "abstain": "De documenten lijken deze vraag niet te beantwoorden. Hieronder staan de passages die "
                    "er het dichtst bij komen; ze zijn zwak en geven waarschijnlijk geen antwoord.",
@@ -34,7 +33,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "more": "Meer passages",
         "context": "Omringende tekst",
         "copy": "Citaat kopiëren",
-        "copy_help": "Het kopieer-icoon staat rechtsboven in het vak; het citaat bevat de letterlijke tekst.",
+        "copy_help": "Kopieert bron en passage: de woorden van het document, in hun volgorde, ongewijzigd; "
+                     "nadruk en regelafbreking kunnen verschillen.",
+        "copied": "Gekopieerd",
+        "copy_failed": "Kopiëren lukte niet",
+        "details": "Details",
+        "nothing": "Stel een vraag: typ een of meer woorden waarop gezocht kan worden.",
+        "about": "Over Bronwijzer",
+        "about_text": "{documents} documenten · {chunks} passages · model {model}. Bronwijzer toont alleen "
+                      "letterlijke passages en werkt zonder internetverbinding.",
         "source": "Bron openen",
         "file": "bestand",
         "section": "Sectie",
@@ -65,6 +72,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "searched_as_help": "Een korte of verwijzende vervolgvraag wordt samen met de eerdere vragen van dit "
                             "gesprek gezocht (alleen de vragen, niet de antwoorden).",
         "own_words": "Alleen op deze vraag zoeken",
+        "follows": "Vervolg op: {questions}",
+        "refiltered": "opnieuw gezocht met de gewijzigde filters",
+        "filters_help": "Een gewijzigd filter zoekt het laatste antwoord opnieuw.",
+        "order": "Volgorde",
+        "order_relevance": "Op relevantie",
+        "order_date": "Op datum",
+        "damaged_conversation": "Het gesprek in deze link is beschadigd of onvolledig; wat leesbaar was, "
+                                "staat hieronder.",
     },
     "en": {
         "subtitle": "Verbatim passages from Dutch parliamentary documents on human trafficking. Every quote "
@@ -86,7 +101,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "n": "Passages per answer",
         "clear": "Clear conversation",
         "language": "Taal / Language",
-        "index_info": "{documents} documents · {chunks} passages · {model}",
         "active_filters": "Filters: {filters}",
         "abstain": "The documents do not seem to answer this question. Below are the closest passages; "
                    "they are weak and probably do not answer it.",
@@ -94,7 +108,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "more": "More passages",
         "context": "Surrounding text",
         "copy": "Copy citation",
-        "copy_help": "The copy icon is at the top right of the box; the citation holds the verbatim text.",
+        "copy_help": "Copies source and passage: the document's words, in order, unchanged; emphasis and "
+                     "line wrapping may differ.",
+        "copied": "Copied",
+        "copy_failed": "Copying failed",
+        "details": "Details",
+        "nothing": "Ask a question: type one or more words to search for.",
+        "about": "About Bronwijzer",
+        "about_text": "{documents} documents · {chunks} passages · model {model}. Bronwijzer shows verbatim "
+                      "passages only and works without an internet connection.",
         "source": "Open source",
         "file": "file",
         "section": "Section",
@@ -124,6 +146,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "searched_as_help": "A short or referring follow-up is searched together with this conversation's "
                             "earlier questions (the questions only, not the answers).",
         "own_words": "Search this question on its own words",
+        "follows": "Follows: {questions}",
+        "refiltered": "searched again with the changed filters",
+        "filters_help": "Changing a filter searches the last answer again.",
+        "order": "Order",
+        "order_relevance": "By relevance",
+        "order_date": "By date",
+        "damaged_conversation": "The conversation in this link is damaged or incomplete; what could be read "
+                                "is below.",
     },
 }
 

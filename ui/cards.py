@@ -6,8 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.present import citations, highlight
+from retrieval.present import citations, highlight, labels
 from ui import note, promise_card, render
+from ui.copy_button import copy_button
 from ui.markdown import escape_markdown as md
 
 CONTEXT_CHARS = 1200  # characters of document text around a passage in its context view
@@ -21,27 +22,54 @@ def doc_name(searcher, doc_id: str, lang: str) -> str:
     return f"{title} ({citations.date_label(info, lang, short=True)})"
 
 
+def type_name(doc_type: str) -> str:
+    """A document type as the filters show it (one casing)."""
+    return labels.type_label(doc_type)
+
+
 def meta_caption(item, t: dict[str, str], lang: str) -> str:
-    """The card's metadata as one caption of escaped lines: date, type and number; author and
-    organisation; section, page and footnote; and the file when the source is not a web address."""
+    """The card's metadata as one caption of escaped lines, in the interface language: date, type
+    and the number as cited; author and organisation; section, page and footnote. Internal codes
+    and the file are on the details line (`details_text`), never here."""
     one = citations.one_line
     heading, page = getattr(item, "heading", ""), getattr(item, "page", None)
-    source = getattr(item, "source", None) or getattr(item, "path", None)
     lines = [
-        [citations.date_label(item, lang), one(item.doc_type), one(item.number)],
-        [f"{t['author']}: {one(item.author)}" if item.author else "",
+        [citations.date_label(item, lang), labels.type_label(item.doc_type),
+         labels.number_label(item.number)],
+        [f"{t['author']}: {labels.author_label(item.author, lang)}" if item.author else "",
          f"{t['organisation']}: {one(item.organisation)}" if item.organisation else ""],
         [f"{t['section']}: {one(heading)}" if heading else "", t["page"].format(page=page) if page else "",
          t["footnote"] if getattr(item, "kind", "") == "footnote" else ""],
-        [f"{t['file']}: {Path(source).name}" if source and not citations.source_url(item) else ""],
     ]
     return "  \n".join(md(" · ".join(p for p in line if p)) for line in lines if any(line))
+
+
+def details_text(item, t: dict[str, str]) -> str:
+    """The details line: the stored number's codes, the file and the document id (escaped)."""
+    source = getattr(item, "source", None) or getattr(item, "path", None)
+    file = Path(source).name if source and not citations.source_url(item) else ""
+    path = getattr(item, "path", None)
+    file = file or (Path(path).name if path else "")
+    parts = [labels.details(item.number), f"{t['file']}: {file}" if file else "", f"id: {item.doc_id}"]
+    return md(" · ".join(p for p in parts if p))
 
 
 def source_link(item, t: dict[str, str]) -> None:
     url = citations.source_url(item)
     if url:
         st.link_button(t["source"], url, type="tertiary", icon=":material/open_in_new:")
+
+
+def actions(item, citation: str, t: dict[str, str], lang: str, note_item: note.NoteItem | None = None,
+            key: str = "") -> None:
+    """The card's row of actions: open the source, copy the citation, add to the note, details."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        source_link(item, t)
+        copy_button(citation, t["copy"], t["copied"], t["copy_failed"], t["copy_help"])
+        if note_item is not None:
+            note_item_button(note_item, f"note-add-{key}", lang)
+        with st.popover(t["details"], type="tertiary", icon=":material/info:"):
+            st.caption(details_text(item, t))
 
 
 def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str) -> None:
@@ -54,7 +82,6 @@ def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang:
                     f":{BADGE[level]}-badge[{words}]" + promise_card.badge(p, t))
         st.caption(meta_caption(p, t, lang))
         promise_card.facts(p, t, lang)
-        source_link(p, t)
         st.html(render.render_html(p.text, strong=marks, css_class="bw-passage"))
         with st.expander(t["context"], icon=":material/article:"):
             try:
@@ -67,10 +94,8 @@ def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang:
                 a, b = highlight.context_window(text, p.start, p.end, CONTEXT_CHARS)
                 st.html(render.render_html(text[a:b], strong=highlight.shift(marks, p.start - a),
                                            light=[(p.start - a, p.end - a)], css_class="bw-context"))
-        with st.expander(t["copy"], icon=":material/content_copy:"):
-            st.code(citations.format_citation(p, lang=lang), language=None, wrap_lines=True)
-            st.caption(t["copy_help"])
-        note_item_button(note.from_passage(p), f"note-add-{turn_id}-{p.rank}", lang)
+        actions(p, citations.format_citation(p, lang=lang, clean=True), t, lang, note.from_passage(p),
+                f"{turn_id}-{p.rank}")
 
 
 def note_item_button(item: note.NoteItem, key: str, lang: str) -> None:

@@ -12,62 +12,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 import zlib
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
-from retrieval.present import citations
+from retrieval.present import citations, labels
+from ui.note_text import WORDS
 from ui.share import context_is_valid
 
 NOTE_KEY = "note"  # session-state key and query-parameter key
+DAMAGED_KEY = "note_damaged"  # the link's note could not be read whole
+UNDO_KEY = "note_undo"  # the note before the last removal or clearing, until the next action
 MAX_ITEMS = 50  # keeps the link a link (about 60 bytes an item, more with own lines)
 MAX_COMMENT = 300  # characters of an own line
 MAX_LINK_CHARS = 100_000  # a longer ?note= is not ours; not even decoded
 MAX_JSON_BYTES = 200_000  # a decompressed note is at most this (no zip bombs through the URL)
-
-WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Notitie",
-        "made": "Samengesteld met Bronwijzer op {date}; elk citaat staat letterlijk in de bron.",
-        "url": "De notitie staat in het adres van deze pagina: herladen houdt haar vast, en met de link "
-               "neemt u haar mee.",
-        "empty": "Nog geen passages. Voeg ze toe met 'Aan notitie toevoegen' bij een citaat.",
-        "count": "{n} van maximaal {max} passages.",
-        "own_line": "Eigen regel boven dit citaat",
-        "up": "Omhoog",
-        "down": "Omlaag",
-        "remove": "Verwijderen",
-        "clear": "Notitie wissen",
-        "gone": "Deze passage staat niet meer in de index en komt niet in de download.",
-        "page": "p. {page}",
-        "file": "notitie",
-        "add": "Aan notitie toevoegen",
-        "added": "In de notitie",
-        "full": "De notitie is vol ({max} passages).",
-    },
-    "en": {
-        "title": "Note",
-        "made": "Compiled with Bronwijzer on {date}; every quote is verbatim from its source.",
-        "url": "The note is kept in this page's address: reloading keeps it, and the link takes it with "
-               "you.",
-        "empty": "No passages yet. Add them with 'Add to note' on a citation.",
-        "count": "{n} of at most {max} passages.",
-        "own_line": "Your own line above this quote",
-        "up": "Up",
-        "down": "Down",
-        "remove": "Remove",
-        "clear": "Clear note",
-        "gone": "This passage is no longer in the index and is left out of the download.",
-        "page": "p. {page}",
-        "file": "note",
-        "add": "Add to note",
-        "added": "In the note",
-        "full": "The note is full ({max} passages).",
-    },
-}
-
 
 def words(lang: str) -> dict[str, str]:
     return WORDS.get(lang, WORDS["nl"])
@@ -156,19 +115,36 @@ def encode(items: Sequence[NoteItem]) -> str:
 def decode(text: object, valid: Callable[[NoteItem], bool] | None = None) -> list[NoteItem]:
     """The items of an `encode` token; never raises. Anything unreadable gives [], and rows that are
     malformed, repeated, or not `valid` (e.g. the passage is not in the index) are left out."""
-    if not isinstance(text, str) or not text or len(text) > MAX_LINK_CHARS:
-        return []
+    return read_token(text, valid)[0]
+
+
+def read_token(text: object, valid: Callable[[NoteItem], bool] | None = None) -> tuple[list[NoteItem], bool]:
+    """`decode`, and whether the token was damaged: unreadable, or with rows that could not be used."""
+    if not isinstance(text, str) or not text:
+        return [], False
+    rows = _token_rows(text)
+    if rows is None:
+        return [], True
+    items = _items(rows, valid)
+    return items, len(items) < min(len(rows), MAX_ITEMS)
+
+
+def _token_rows(text: str) -> list | None:
+    if len(text) > MAX_LINK_CHARS:
+        return None
     try:
         packed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
         inflate = zlib.decompressobj()
         raw = inflate.decompress(packed, MAX_JSON_BYTES)
         if inflate.unconsumed_tail:
-            return []
+            return None
         rows = json.loads(raw.decode("utf-8"))
     except (ValueError, zlib.error, binascii.Error, RecursionError):  # JSON and UTF-8 errors are ValueErrors
-        return []
-    if not isinstance(rows, list):
-        return []
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+def _items(rows: list, valid: Callable[[NoteItem], bool] | None) -> list[NoteItem]:
     items: list[NoteItem] = []
     for row in rows[: 2 * MAX_ITEMS]:  # a link is not a way to make the server check 10,000 rows
         item = _row_item(row)
@@ -235,7 +211,8 @@ def page_of(searcher, item: NoteItem) -> int | None:
 def citation_line(info, page: int | None, lang: str) -> str:
     """Title · type · number · date · page · link, one line (the metadata of a DocInfo)."""
     one = citations.one_line
-    parts = [one(info.title) or info.doc_id, one(info.doc_type), one(info.number),
+    parts = [one(info.title) or info.doc_id, labels.type_label(info.doc_type),
+             labels.number_label(info.number),
              citations.date_label(info, lang, short=True),
              words(lang)["page"].format(page=page) if page else "", citations.source_url(info) or ""]
     return " · ".join(p for p in parts if p)
@@ -250,58 +227,15 @@ def entry(item: NoteItem, searcher, lang: str) -> Entry | None:
     return Entry(item.comment.strip(), text, citation_line(info, page_of(searcher, item), lang))
 
 
-def made_line(lang: str, today: date | None = None) -> str:
-    day = (today or date.today()).isoformat()
-    return words(lang)["made"].format(date=citations.format_date(day, "day", lang))
-
-
-# --- export ------------------------------------------------------------------------------------------
-
-_BLOCK_START = re.compile(r"^(?:[>#*+\-=_`~|]|\d+[.)])")
-
-
-def plain_line(text: str) -> str:
-    """An own line as a Markdown paragraph that cannot become a quote, heading, list or code block:
-    its opening mark is escaped (a "> …" line must never look like a verbatim passage)."""
-    mark = _BLOCK_START.match(text)
-    if not mark:
-        return text
-    at = mark.end() - 1 if mark.group(0)[0].isdigit() else 0  # "1." -> "1\.", "> x" -> "\> x"
-    return text[:at] + "\\" + text[at:]
-
-
-def markdown(ready: Sequence[Entry], lang: str, today: date | None = None) -> str:
-    """The note as Markdown. Each passage is a blockquote whose lines are the passage's own lines
-    (split on "\\n") behind "> ", with nothing escaped: strip the prefix and the bytes are the
-    document's. A blank line closes the quote, so the citation line is not pulled into it."""
-    blocks = [f"# {words(lang)['title']}", made_line(lang, today)]
-    for e in ready:
-        if e.comment:
-            blocks.append(plain_line(e.comment))
-        blocks.append("\n".join(f"> {line}" for line in e.text.split("\n")))
-        blocks.append(f"— {e.citation}")
-    return "\n\n".join(blocks) + "\n"
-
-
-def word(ready: Sequence[Entry], lang: str, today: date | None = None) -> bytes:
-    """The note as a Word document (ui/note_docx.py): own line, passage in the Quote style, citation."""
-    from ui.note_docx import write_docx
-
-    return write_docx(words(lang)["title"], made_line(lang, today), ready)
-
-
-def file_name(lang: str, suffix: str, today: date | None = None) -> str:
-    return f"{words(lang)['file']}-{(today or date.today()).isoformat()}.{suffix}"
-
-
 # --- session and URL (ss: st.session_state, query_params: st.query_params) ---------------------------
 
 def restore(ss: MutableMapping, query_params, searcher) -> list[NoteItem]:
     """The session's note; on its first run, read from the link's `?note=` (passages no longer in the
     index left out). Call before anything can add to the note."""
     if NOTE_KEY not in ss:
-        found = decode(query_params.get(NOTE_KEY), in_index(searcher))
+        found, damaged = read_token(query_params.get(NOTE_KEY), in_index(searcher))
         ss[NOTE_KEY] = [replace(item, page=page_of(searcher, item)) for item in found]
+        ss[DAMAGED_KEY] = damaged
     return ss[NOTE_KEY]
 
 
@@ -321,7 +255,25 @@ def sync_url(ss: MutableMapping, query_params) -> None:
 
 def add_to_note(ss: MutableMapping, item: NoteItem) -> None:
     """on_click of a card's "add to note" button (the URL follows with the run's `sync_url`)."""
+    ss.pop(UNDO_KEY, None)
     ss[NOTE_KEY] = add(ss.get(NOTE_KEY, []), item)
+
+
+def change(ss: MutableMapping, items: list[NoteItem], undoable: str | None = None) -> None:
+    """The note becomes `items`. A removal or clearing (`undoable`: "removed" / "cleared") can be
+    undone until the next change; any other change ends that."""
+    if undoable:
+        ss[UNDO_KEY] = (undoable, list(ss.get(NOTE_KEY, [])))
+    else:
+        ss.pop(UNDO_KEY, None)
+    ss[NOTE_KEY] = items
+
+
+def undo(ss: MutableMapping) -> None:
+    """Put back the note as it was before the last removal or clearing."""
+    kept = ss.pop(UNDO_KEY, None)
+    if kept:
+        ss[NOTE_KEY] = kept[1]
 
 
 def from_passage(p) -> NoteItem:

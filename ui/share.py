@@ -17,9 +17,10 @@ from retrieval.search.conversation import MAX_HISTORY  # what a link carries: wh
 
 LANGS = ("nl", "en")
 MAX_QUESTION_CHARS = 2000
-ANSWER_KEYS = ("q", "h", "since", "until", "type", "docs", "undated", "lang", "n")
+ANSWER_KEYS = ("q", "h", "since", "until", "type", "docs", "undated", "lang", "n", "order")
 CONTEXT_KEYS = ("doc", "start", "end")
 KEPT_KEYS = (*CONTEXT_KEYS, "note")  # what the chat leaves in the URL when it moves to a new answer
+ORDERS = ("relevance", "date")  # an answer's passages by relevance, or under date headings (timeline)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Shared:
     lang: str | None = None
     n: int | None = None
     history: tuple[str, ...] = ()  # the question's earlier questions, oldest first
+    order: str = "relevance"
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,17 @@ def read_shared(params: Mapping[str, Sequence[str]], doc_types: Collection[str] 
     )
     history = tuple(h.strip()[:MAX_QUESTION_CHARS] for h in params.get("h") or () if h.strip())
     history = history[-MAX_HISTORY:] if question else ()
-    return Shared(question, filters, lang if lang in LANGS else None, n, history)
+    order = _one(params, "order")
+    return Shared(question, filters, lang if lang in LANGS else None, n, history,
+                  order if order in ORDERS else "relevance")
 
 
 def share_params(question: str | None, filters: Filters, lang: str, n: int | None = None,
-                 default_n: int = 3, history: Sequence[str] = ()) -> dict[str, str | list[str]]:
-    """Query parameters for a link that reopens this answer (the inverse of read_shared); `history`
-    is the earlier questions it was searched with, so a follow-up reopens as it was answered."""
+                 default_n: int = 3, history: Sequence[str] = (), order: str = "relevance"
+                 ) -> dict[str, str | list[str]]:
+    """Query parameters for a link that reopens this answer (the inverse of read_shared): `n` is the
+    number of passages shown, `history` the earlier questions it was searched with (so a follow-up
+    reopens as it was answered), `order` "date" for the timeline."""
     out: dict[str, str | list[str]] = {}
     if question:
         out["q"] = question
@@ -94,6 +100,8 @@ def share_params(question: str | None, filters: Filters, lang: str, n: int | Non
     out["lang"] = lang
     if n and n != default_n:
         out["n"] = str(n)
+    if order in ORDERS and order != "relevance":
+        out["order"] = order
     return out
 
 

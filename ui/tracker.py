@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
+from retrieval.present import labels, reading
 from retrieval.present.citations import one_line, source_url
 from ui.share import passage_link
 from ui.tracker_text import JUDGEMENT_WORDS, KIND_WORDS, columns, status_label, words
@@ -39,7 +40,8 @@ UNDATED = {"nl": "ongedateerd", "en": "undated"}
 def document_label(p, info) -> str:
     """Title, then type and number: "Brief van de Minister … (Kamerbrief, Kamerstuk 28 638, nr. 181)"."""
     title = one_line(p.title or (info.title if info else None)) or p.doc_id
-    extra = ", ".join(x for x in (one_line(info.doc_type), one_line(info.number)) if x) if info else ""
+    extra = ", ".join(x for x in (labels.type_label(info.doc_type), labels.number_label(info.number)) if x) \
+        if info else ""
     return f"{title} ({extra})" if extra else title
 
 
@@ -52,14 +54,27 @@ def day_label(p, info, lang: str = "nl") -> str:
     return p.date[:4] if precision == "year" else p.date[:7] if precision == "month" else p.date
 
 
+# Why a deadline has no day (retrieval.promises.deadlines stores these notes), said naturally.
+DEADLINE_NOTES = {
+    "geen datum genoemd": {"nl": "geen datum genoemd", "en": "no date given"},
+    "termijn niet op te lossen": {"nl": "datum niet te bepalen", "en": "date cannot be worked out"},
+    "documentdatum onbekend: relatieve termijn niet op te lossen": {
+        "nl": "datum niet te bepalen: het document is ongedateerd",
+        "en": "date cannot be worked out: the document is undated"},
+}
+
+
 def deadline_label(p, lang: str = "nl") -> str:
-    """The deadline as stated, and the day it resolves to (or why it does not)."""
+    """The deadline as stated, and the day it resolves to or why it has none, in the interface
+    language: "voor de zomer van 2021 → 2021-06-21", "op korte termijn (geen datum genoemd)"."""
     if not p.deadline_phrase:
         return ""
     phrase = one_line(p.deadline_phrase)
     if p.deadline:
         return f"{phrase} → {p.deadline}"
-    return f"{phrase} ({words(lang)['no_date']}{': ' + p.deadline_note if p.deadline_note else ''})"
+    said = DEADLINE_NOTES.get(p.deadline_note or "", {}).get(lang)
+    note = said or p.deadline_note or words(lang)["no_date"]
+    return f"{phrase} ({note})"
 
 
 def rows(tracked: Sequence, documents: Mapping, lang: str = "nl") -> list[dict[str, str | int]]:
@@ -76,14 +91,14 @@ def rows(tracked: Sequence, documents: Mapping, lang: str = "nl") -> list[dict[s
             "who": one_line(p.actor),
             "kind": KIND_WORDS.get(lang, KIND_WORDS["nl"]).get(p.kind, p.kind),
             "document": document_label(p, info),
-            "subject": one_line(p.heading),
-            "text": one_line(p.text),
+            "subject": one_line(reading.plain(p.heading or "")),
+            "text": one_line(reading.plain(p.text)),
             "deadline": deadline_label(p, lang),
             "status": status_label(t, lang),
             "judgement": judged[t.judgement] if t.judgement else "",
             "count": len(t.counted),
             "passage": passage_link(p.doc_id, p.start, p.end),
-            "first": (one_line(first.title) or first.doc_id) if first else "",
+            "first": (one_line(reading.plain(first.title or "")) or first.doc_id) if first else "",
             "first_link": (source_url(first_info) or "") if first_info else "",
         }
         out.append({head[k]: v for k, v in cells.items()})

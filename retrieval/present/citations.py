@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+from retrieval.present import labels, reading
 from retrieval.records import Filters, parse_iso_date
 
 LANGS = ("nl", "en")
@@ -103,16 +104,18 @@ def date_label(item, lang: str = "nl", short: bool = False) -> str:
 
 
 def source_url(item) -> str | None:
-    """The document's source when it is a web address (http or https), else None: file paths and
-    other schemes (javascript:, data:) are never made into links."""
+    """The document's source when it is a web address (http or https), else the official
+    publication's address its number gives (retrieval.present.labels.official_url), else None: file
+    paths and other schemes (javascript:, data:) are never made into links. A `source` column in a
+    corpus metadata file therefore still overrides the address a number gives."""
     value = (getattr(item, "source", None) or "").strip()
     try:
         parts = urlsplit(value)
     except ValueError:
-        return None
-    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value):
+        parts = None
+    if parts and parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value):
         return value
-    return None
+    return labels.official_url(getattr(item, "number", None))
 
 
 def one_line(text: str | None) -> str:
@@ -120,21 +123,24 @@ def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def format_citation(item, text: str | None = None, lang: str = "nl") -> str:
-    """A ready-to-paste reference ending in the verbatim passage, e.g.
+def format_citation(item, text: str | None = None, lang: str = "nl", clean: bool = False) -> str:
+    """A ready-to-paste reference ending in the passage, e.g.
     `Kamerstuk 28 638, nr. 181 — Brief van de Minister van VWS, 5 juni 2020: "…passage…"`.
 
-    `text` defaults to `item.text`; it is quoted exactly as given (never cleaned or re-wrapped), so
-    the quote is the document's own text. A web source is added after the quote.
+    `text` defaults to `item.text`. It is quoted exactly as given, or with `clean` as a person reads
+    it (retrieval.present.reading.plain: the same words in order, markup symbols dropped and source
+    wrapping undone). The number is the one cited (labels.number_label); a web source follows.
     """
     quote = item.text if text is None else text
+    if clean:
+        quote = reading.plain(quote).strip()
     title = one_line(getattr(item, "title", None)) or getattr(item, "doc_id", "")
     parts = [title, date_label(item, lang, short=True)]
     page = getattr(item, "page", None)
     if page:
         parts.append(_WORDS[_lang(lang)]["page"].format(page=page))
     head = ", ".join(p for p in parts if p)
-    number = one_line(getattr(item, "number", None))
+    number = labels.number_label(getattr(item, "number", None))
     if number:
         head = f"{number} — {head}"
     citation = f'{head}: "{quote}"'
@@ -180,7 +186,7 @@ def describe_filters(filters: Filters, lang: str = "nl", titles: Mapping[str, st
     if filters.until:
         parts.append(words["until"].format(date=_filter_date(filters.until, lang)))
     if filters.doc_types:
-        parts.append(words["types"].format(types=", ".join(filters.doc_types)))
+        parts.append(words["types"].format(types=", ".join(labels.type_label(t) for t in filters.doc_types)))
     if filters.doc_ids:
         names = [one_line((titles or {}).get(d)) or d for d in filters.doc_ids]
         parts.append(words["docs"].format(docs="; ".join(names)))

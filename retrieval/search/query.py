@@ -35,11 +35,39 @@ def check_mode(mode: object, extra: tuple[str, ...] = ()) -> str:
     return mode
 
 
+class NothingToSearch(QueryError):
+    """Input with no word to search for: a single character, punctuation, a lone stop word."""
+
+
+# Words that ask something: "En wanneer?" is a question (a follow-up), "de" is not.
+QUESTION_WORDS = frozenset(
+    "wie wat waar wanneer waarom waarop waarover hoe hoeveel welk welke wiens who what when where why how "
+    "which whom whose".split())
+
+
 def check_question(question: object) -> str:
-    """The question without surrounding white space; QueryError when there is nothing to search."""
+    """The question without surrounding white space. QueryError when it is empty, NothingToSearch
+    when it holds no content word and no question word (numbers and document numbers such as "212"
+    or "2020Z02502" are content words)."""
     if not isinstance(question, str) or not question.strip():
         raise QueryError("the question is empty")
+    if not has_something_to_search(question):
+        raise NothingToSearch(f"nothing to search for in {question.strip()[:40]!r}: ask a question")
     return question.strip()
+
+
+def has_something_to_search(text: str) -> bool:
+    """True when `text` has a word worth searching: a question word, a word with a digit, or a word of
+    two letters or more that is not a stop word in either language."""
+    from retrieval.text.tokens import FUNCTION_WORDS, dutch_stopwords, words
+
+    stop = FUNCTION_WORDS | dutch_stopwords()
+    for word in words(text.lower()):
+        if word in QUESTION_WORDS or any(c.isdigit() for c in word):
+            return True
+        if len(word) >= 2 and word not in stop:
+            return True
+    return False
 
 
 def index_filter(documents: dict, doc_types: list[str], filters: Filters, warnings: list[str]

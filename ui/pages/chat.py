@@ -1,11 +1,12 @@
 """The chat page: ask in Dutch or English, get verbatim passages with their sources.
 
 Only the retrieval API is used: `Searcher` for search and document text, and the helpers in
-retrieval.present.citations / highlight / share / app_text for everything a person reads, so the page
-holds layout only. Model and index load once per server process (st.cache_resource); the
-conversation lives in st.session_state per browser session; the last question and its filters
-live in the URL, so a link reopens the same answer, and `?doc=&start=&end=` opens one passage
-in its document. Document text is only ever shown escaped (see retrieval.present.highlight).
+retrieval.present and ui for everything a person reads, so the page holds the conversation's flow
+only (ui/answer.py shows an answer). Model and index load once per server process
+(st.cache_resource); the conversation lives in st.session_state per browser session and in the
+address: the last answer's question, filters, passages shown and order (a link reopens it), and the
+whole conversation in `?c=` (ui/conversation_link.py), so a reload keeps it. Changing a filter asks
+the answer on screen again. Document text is only ever shown escaped (ui/render.py).
 """
 
 from __future__ import annotations
@@ -13,20 +14,20 @@ from __future__ import annotations
 import sys
 import time
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
-from retrieval.present import citations, highlight
 from retrieval.records import Filters
-from ui import cards, note, promise_card, render, share
-from ui.app_text import LANGUAGE_NAMES, strings, warning_text
+from retrieval.search.query import NothingToSearch
+from ui import answer, cards, conversation_link, note, promise_card, share
+from ui.app_text import LANGUAGE_NAMES, strings
 from ui.markdown import escape_markdown as md
 from ui.navigation import interface_language
 from ui.shared_searcher import get_searcher
 
 DEFAULT_SHOWN = 3  # passages per answer unless asked for more
-MORE_STEP = 3
 MAX_PASSAGES = 20  # fetched per question; "more" shows from these without searching again
 DATE_SPAN = {"min_value": date(1990, 1, 1), "max_value": date(2100, 12, 31), "format": "DD-MM-YYYY"}
 WIDGET_KEYS = ("ui_lang", "f_since", "f_until", "f_types", "f_docs", "f_undated", "ui_n")
@@ -34,27 +35,42 @@ WIDGET_KEYS = ("ui_lang", "f_since", "f_until", "f_types", "f_docs", "f_undated"
 ss = st.session_state
 
 
-# --- loading -----------------------------------------------------------------------------------------
-
 # --- session and URL ---------------------------------------------------------------------------------
 
 def init_session(searcher) -> None:
-    """First run of a browser session: widgets start from the link; its question is asked once."""
+    """First run of a browser session: the conversation from `?c=` (a reload), else the answer a link
+    asks for; widgets start from the last of them."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     if "history" not in ss:
+        kept, damaged = conversation_link.decode(st.query_params.get(conversation_link.KEY), MAX_PASSAGES)
+        kept = [_known(searcher, k) for k in kept]
         shared = share.read_shared(params, searcher.doc_types, searcher.documents, MAX_PASSAGES)
-        ss.history, ss.next_turn, ss.pending = [], 1, shared.question
-        ss.pending_history = list(shared.history)
+        if not kept and shared.question:
+            kept = [conversation_link.KeptTurn(shared.question, shared.history, shared.filters,
+                                               shared.n or DEFAULT_SHOWN, shared.order)]
+        ss.history, ss.next_turn, ss.restore, ss.link_damaged = [], 1, kept, damaged
+        last = kept[-1].filters if kept else shared.filters
         ss.link_defaults = {
-            "f_since": share.parse_day(shared.filters.since),
-            "f_until": share.parse_day(shared.filters.until),
-            "f_types": list(shared.filters.doc_types), "f_docs": list(shared.filters.doc_ids),
-            "f_undated": shared.filters.include_undated, "ui_n": shared.n or DEFAULT_SHOWN,
+            "f_since": share.parse_day(last.since), "f_until": share.parse_day(last.until),
+            "f_types": list(last.doc_types), "f_docs": list(last.doc_ids),
+            "f_undated": last.include_undated,
+            "ui_n": shared.n if shared.n and not kept[1:] else DEFAULT_SHOWN,
         }
     # Streamlit forgets a widget's value on pages that do not show it (Toezeggingen); restore it.
-    kept = ss.get("kept", {})
+    kept_choices = ss.get("kept", {})
     for key, value in ss.link_defaults.items():
-        ss.setdefault(key, kept.get(key, value))
+        ss.setdefault(key, kept_choices.get(key, value))
+
+
+def _known(searcher, kept: conversation_link.KeptTurn) -> conversation_link.KeptTurn:
+    """A kept turn with only the types and documents this index has, and only dates that are dates."""
+    f = kept.filters
+    since, until = share.parse_day(f.since), share.parse_day(f.until)
+    filters = Filters(since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+                      doc_types=tuple(x for x in f.doc_types if x in searcher.doc_types),
+                      doc_ids=tuple(d for d in f.doc_ids if d in searcher.documents),
+                      include_undated=f.include_undated)
+    return conversation_link.KeptTurn(kept.question, kept.earlier, filters, kept.shown, kept.order)
 
 
 def keep_choices() -> None:
@@ -71,10 +87,17 @@ def current_filters() -> Filters:
 
 
 def sync_url(lang: str) -> None:
-    """Keep the URL on the last answer (question and its filters) and on the open passage, if any."""
-    last = next((turn for turn in reversed(ss.history) if turn["response"] is not None), None)
+    """Keep the URL on the last answer (question, filters, passages shown, order), on the whole
+    conversation (`?c=`) and on the open passage, if any."""
+    asked = [turn for turn in ss.history if turn["response"] is not None]
+    last = asked[-1] if asked else None
     wanted = share.share_params(last["question"] if last else None, last["filters"] if last else Filters(),
-                                lang, ss.ui_n, DEFAULT_SHOWN, last["earlier"] if last else ())
+                                lang, answer.shown_count(last) if last else None, DEFAULT_SHOWN,
+                                last["earlier"] if last else (), last["order"] if last else "relevance")
+    if asked:
+        wanted[conversation_link.KEY] = conversation_link.encode([
+            conversation_link.KeptTurn(t["question"], tuple(t["asked_with"]), t["filters"],
+                                       answer.shown_count(t), t["order"]) for t in asked])
     wanted = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     for key in share.KEPT_KEYS:
         if key in st.query_params:
@@ -84,13 +107,7 @@ def sync_url(lang: str) -> None:
 
 
 def clear_history() -> None:
-    ss.history, ss.pending = [], None
-
-
-def show_more(turn_id: int) -> None:
-    for turn in ss.history:
-        if turn["id"] == turn_id:
-            turn["more"] += MORE_STEP
+    ss.history, ss.restore, ss.link_damaged = [], [], False
 
 
 def close_context() -> None:
@@ -98,16 +115,32 @@ def close_context() -> None:
         st.query_params.pop(key, None)
 
 
+def filters_changed() -> None:
+    """on_change of a filter: the answer on screen is asked again with the new filters (this run)."""
+    ss.refilter = True
+
+
+def types_changed() -> None:
+    """A document type chosen: chosen documents of other types are let go, so filters never contradict."""
+    wanted = {x.lower() for x in ss.f_types}
+    if wanted:
+        docs = ss.get("type_of_doc", {})
+        ss.f_docs = [d for d in ss.f_docs if (docs.get(d) or "").lower() in wanted]
+    filters_changed()
+
+
 # --- asking ------------------------------------------------------------------------------------------
 
-def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = None) -> None:
+def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = None, shown: int | None = None,
+        order: str = "relevance") -> None:
     """Search once and keep the response in the session; messages are stored as keys, so they follow
     a later language switch. A follow-up is searched with the conversation's earlier questions
     (`earlier`, default: every question asked before in this session), never with its answers."""
     if earlier is None:
         earlier = [turn["question"].strip()[: share.MAX_QUESTION_CHARS] for turn in ss.history]
     turn = {"id": ss.next_turn, "question": question, "filters": filters, "response": None, "error": None,
-            "notes": [], "seconds": 0.0, "more": 0, "marks": {}, "earlier": []}
+            "notes": [], "seconds": 0.0, "more": max(0, (shown or 0) - ss.ui_n), "marks": {}, "earlier": [],
+            "asked_with": [], "order": order, "refiltered": False}
     ss.next_turn += 1
     text = question.strip()
     if len(text) > share.MAX_QUESTION_CHARS:
@@ -115,6 +148,7 @@ def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = N
         turn["notes"].append(("too_long", {"n": share.MAX_QUESTION_CHARS}))
     if text:
         search_turn(searcher, turn, text, earlier[-share.MAX_HISTORY:])
+        turn["more"] = max(0, (shown or 0) - ss.ui_n)
     else:
         turn["error"] = ("empty", {})
     ss.history.append(turn)
@@ -123,15 +157,30 @@ def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = N
 def search_turn(searcher, turn: dict, text: str, earlier: list[str]) -> None:
     """(Re)search one turn; it keeps the earlier questions only when they changed the search."""
     began = time.perf_counter()
-    turn.update(response=None, error=None, more=0, marks={}, earlier=[])
+    turn.update(response=None, error=None, more=0, marks={}, earlier=[], asked_with=list(earlier))
     try:
         turn["response"] = searcher.search(text, k=MAX_PASSAGES, mode="hybrid", filters=turn["filters"],
                                            history=earlier)
         if turn["response"].searched_as != turn["response"].question:
             turn["earlier"] = list(earlier)
+    except NothingToSearch:
+        turn["error"] = ("nothing", {})
     except QueryError as exc:
         turn["error"] = ("query_error", {"error": str(exc)})
     turn["seconds"] = time.perf_counter() - began
+
+
+def refilter(searcher) -> None:
+    """Ask the last answered question again with the sidebar's filters (after a filter changed)."""
+    if not ss.pop("refilter", False):
+        return
+    last = next((t for t in reversed(ss.history) if t["response"] is not None or t["error"]
+                 and t["error"][0] == "query_error"), None)
+    if last is None or last["filters"] == current_filters():
+        return
+    last["filters"] = current_filters()
+    search_turn(searcher, last, last["question"].strip()[: share.MAX_QUESTION_CHARS], last["asked_with"])
+    last["refiltered"] = True
 
 
 def own_words(searcher, turn_id: int) -> None:
@@ -141,93 +190,48 @@ def own_words(searcher, turn_id: int) -> None:
             search_turn(searcher, turn, turn["response"].question, [])
 
 
-# --- showing -----------------------------------------------------------------------------------------
-
-def render_answer(searcher, turn: dict, t: dict[str, str], lang: str) -> None:
-    if turn["error"]:
-        key, args = turn["error"]
-        st.warning(t[key].format(**{k: md(str(v)) for k, v in args.items()}))
-        return
-    resp = turn["response"]
-    for key, args in turn["notes"]:
-        st.warning(t[key].format(**args))
-    if turn["earlier"]:
-        st.caption(md(t["searched_as"].format(text=resp.searched_as)), help=t["searched_as_help"])
-        st.button(t["own_words"], key=f"own-{turn['id']}", on_click=own_words, args=(searcher, turn["id"]),
-                  icon=":material/undo:", type="tertiary")
-    for warning in resp.warnings:
-        st.warning(md(warning_text(warning, lang)))
-    titles = {d: info.title or d for d, info in searcher.documents.items()}
-    st.caption(md(t["active_filters"].format(filters=citations.describe_filters(resp.filters, lang, titles))))
-    if not resp.results:
-        st.info(t["no_results"])
-        return
-    if resp.no_promise:
-        st.info(t["no_promise"], icon=":material/search_off:")
-    elif resp.abstained:
-        why = citations.missing_line(resp.missing, lang)
-        st.warning(t["abstain"] + (f" {md(why)}" if why else ""), icon=":material/help:")
-    shown = resp.results[: min(len(resp.results), ss.ui_n + turn["more"])]
-    promise_card.prepare(searcher, shown)
-    missing = [p for p in shown if p.rank not in turn["marks"]]
-    if missing:
-        found = highlight.highlight_passages([p.text for p in missing], resp.searched_as or resp.question)
-        turn["marks"].update({p.rank: spans for p, spans in zip(missing, found, strict=True)})
-    for p in shown:
-        cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
-    if len(shown) < len(resp.results):
-        st.button(t["more"], key=f"more-{turn['id']}", on_click=show_more, args=(turn["id"],),
-                  icon=":material/expand_more:")
-    params = share.share_params(turn["question"], turn["filters"], lang, ss.ui_n, DEFAULT_SHOWN,
-                                turn["earlier"])
-    link = share.answer_link(params)
-    st.caption(f"{md(t['took'].format(n=len(shown), seconds=turn['seconds']))} · [{t['share']}]({link})")
-
-
-def render_context(searcher, t: dict[str, str], lang: str) -> None:
-    """`?doc=&start=&end=`: that passage, marked, in the text around it."""
-    try:
-        link = share.read_context({k: st.query_params.get_all(k) for k in share.CONTEXT_KEYS})
-    except ValueError:
-        link = False
-    if link is None:
-        return
-    info = searcher.documents.get(link.doc_id) if link else None
-    text = searcher.document_text(link.doc_id) if info else None
-    with st.container(border=True, key="context-view"):
-        st.subheader(t["context_title"])
-        if not info or not share.context_is_valid(link, text):
-            st.warning(t["bad_link"])
-        else:
-            st.markdown(f"**{md(citations.one_line(info.title) or info.doc_id)}**")
-            st.caption(cards.meta_caption(info, t, lang))
-            cards.source_link(info, t)
-            a, b = highlight.context_window(text, link.start, link.end, cards.CONTEXT_CHARS)
-            st.html(render.render_html(text[a:b], strong=[(link.start - a, link.end - a)],
-                                          css_class="bw-context"))
-            with st.expander(t["copy"], icon=":material/content_copy:"):
-                st.code(citations.format_citation(info, text[link.start : link.end], lang), language=None,
-                        wrap_lines=True)
-        st.button(t["context_close"], on_click=close_context, key="close-context", icon=":material/close:")
-
+# --- the page ------------------------------------------------------------------------------------------
 
 def sidebar(searcher, t: dict[str, str], lang: str) -> None:
+    ss.type_of_doc = {d: info.doc_type for d, info in searcher.documents.items()}
     with st.sidebar:
         st.radio(t["language"], list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, key="ui_lang",
                  horizontal=True)
         st.header(t["filters"])
-        st.date_input(t["since"], value=None, key="f_since", **DATE_SPAN)
-        st.date_input(t["until"], value=None, key="f_until", **DATE_SPAN)
-        st.multiselect(t["types"], searcher.doc_types, key="f_types", placeholder=t["choose"])
-        st.multiselect(t["docs"], sorted(searcher.documents), key="f_docs", placeholder=t["choose"],
-                       format_func=lambda d: cards.doc_name(searcher, d, lang))
-        st.toggle(t["undated"], key="f_undated", help=t["undated_help"])
+        st.date_input(t["since"], value=None, key="f_since", on_change=filters_changed, **DATE_SPAN)
+        st.date_input(t["until"], value=None, key="f_until", on_change=filters_changed, **DATE_SPAN)
+        st.multiselect(t["types"], searcher.doc_types, key="f_types", placeholder=t["choose"],
+                       format_func=cards.type_name, on_change=types_changed)
+        st.multiselect(t["docs"], docs_of_types(searcher, ss.f_types), key="f_docs", placeholder=t["choose"],
+                       format_func=lambda d: cards.doc_name(searcher, d, lang), on_change=filters_changed)
+        st.toggle(t["undated"], key="f_undated", help=t["undated_help"], on_change=filters_changed)
+        st.caption(t["filters_help"])
         st.number_input(t["n"], min_value=1, max_value=MAX_PASSAGES, step=1, key="ui_n")
         st.button(t["clear"], on_click=clear_history, key="clear", icon=":material/delete:")
         manifest = searcher.manifest
-        st.caption(md(t["index_info"].format(documents=manifest.get("documents", len(searcher.documents)),
-                                             chunks=manifest.get("chunks", "?"),
-                                             model=manifest.get("model_id", "?"))))
+        with st.expander(t["about"], icon=":material/info:"):
+            st.caption(md(t["about_text"].format(documents=manifest.get("documents", len(searcher.documents)),
+                                                 chunks=manifest.get("chunks", "?"),
+                                                 model=manifest.get("model_id", "?"))))
+
+
+def docs_of_types(searcher, types: list[str]) -> list[str]:
+    """The documents the Documenten filter offers: those of the chosen types (all without a choice),
+    plus any already chosen (a link may name them), so Streamlit never drops a choice unseen."""
+    wanted = {x.lower() for x in types}
+    shown = [d for d, info in searcher.documents.items()
+             if not wanted or (info.doc_type or "").lower() in wanted]
+    return sorted({*shown, *ss.get("f_docs", [])})
+
+
+def answer_questions(searcher, prompt: str | None) -> None:
+    """The restored conversation (first run), a filter change, then the new question, in that order."""
+    for kept in ss.restore:
+        ask(searcher, kept.question, kept.filters, list(kept.earlier), kept.shown, kept.order)
+    ss.restore = []
+    refilter(searcher)
+    if prompt is not None:
+        ask(searcher, prompt, current_filters())
 
 
 def chat_page() -> None:
@@ -247,27 +251,25 @@ def chat_page() -> None:
     sidebar(searcher, t, lang)
     keep_choices()
     prompt = st.chat_input(t["ask"], max_chars=share.MAX_QUESTION_CHARS, key="ask")
-    asked = bool(ss.pending) or prompt is not None
+    asked = bool(ss.restore) or prompt is not None
     try:
-        if ss.pending:
-            question, ss.pending = ss.pending, None
-            ask(searcher, question, current_filters(), ss.pop("pending_history", None) or [])
-        if prompt is not None:
-            ask(searcher, prompt, current_filters())
-        render_context(searcher, t, lang)
+        answer_questions(searcher, prompt)
+        answer.render_context(searcher, t, lang, close_context)
+        if ss.link_damaged:
+            st.warning(t["damaged_conversation"])
         if not ss.history:
             st.caption(t["welcome"])
         for turn in ss.history:
             with st.chat_message("user"):
                 st.markdown(md(turn["question"]) or " ")
             with st.chat_message("assistant"):
-                render_answer(searcher, turn, t, lang)
+                answer.render_answer(searcher, turn, t, lang, DEFAULT_SHOWN, partial(own_words, searcher))
     except (BronwijzerError, EmbeddingError) as exc:  # the model may first load with a question
         st.error(md(str(exc)))
         st.stop()
     sync_url(lang)
     note.sync_url(ss, st.query_params)
-    if asked:  # one line per answer in the server log (no question text), read by bench/app.py
+    if asked and ss.history:  # one line per answer in the server log (no question text), read by bench/app.py
         print(f"bronwijzer: answered in {time.perf_counter() - began:.3f} s "
               f"(search {ss.history[-1]['seconds']:.3f} s)", file=sys.stderr, flush=True)
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from retrieval.errors import BronwijzerError, EmbeddingError
 from retrieval.ids import span_id
-from ui import note, render
+from ui import note, note_export, render
 from ui.app_text import strings
 from ui.markdown import escape_markdown as md
 from ui.shared_searcher import get_searcher
@@ -26,21 +26,38 @@ def _items() -> list[note.NoteItem]:
 
 
 def _move(i: int, delta: int) -> None:
-    ss[note.NOTE_KEY] = note.move(_items(), i, delta)
+    note.change(ss, note.move(_items(), i, delta))
 
 
 def _remove(i: int) -> None:
-    ss[note.NOTE_KEY] = note.remove(_items(), i)
+    note.change(ss, note.remove(_items(), i), "removed")
 
 
 def _comment(span: tuple[str, int, int], key: str) -> None:
     i = note.index_of(_items(), span)  # by passage: the item may have moved since it was drawn
     if i is not None:
-        ss[note.NOTE_KEY] = note.set_comment(_items(), i, ss.get(key, ""))
+        note.change(ss, note.set_comment(_items(), i, ss.get(key, "")))
 
 
 def _clear() -> None:
-    ss[note.NOTE_KEY] = []
+    note.change(ss, [], "cleared")
+
+
+def _undo() -> None:
+    note.undo(ss)
+    for key in [k for k in ss if str(k).startswith("note-line-")]:  # own lines are drawn again from the note
+        del ss[key]
+
+
+def undo_bar(w: dict[str, str]) -> None:
+    """After "Verwijderen" or "Notitie wissen": what happened, and a button that undoes it (until the
+    next change to the note)."""
+    kept = ss.get(note.UNDO_KEY)
+    if not kept:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", key="note-undo-bar"):
+        st.caption(w[kept[0]])
+        st.button(w["undo"], key="note-undo", on_click=_undo, icon=":material/undo:", type="tertiary")
 
 
 def show_item(searcher, i: int, item: note.NoteItem, ready: note.Entry | None, last: int, w: dict[str, str],
@@ -78,6 +95,9 @@ def main() -> None:
         st.error(t["load_error"].format(error=md(str(exc))))
         st.stop()
     items = note.restore(ss, st.query_params, searcher)
+    if ss.get(note.DAMAGED_KEY):
+        st.warning(w["damaged"])
+    undo_bar(w)
     if not items:
         st.info(w["empty"])
     else:
@@ -87,11 +107,12 @@ def main() -> None:
             show_item(searcher, i, item, e, len(items) - 1, w, lang)
         kept = [e for e in ready if e is not None]
         with st.container(horizontal=True):
-            st.download_button("Download .md", note.markdown(kept, lang).encode("utf-8"),
-                               file_name=note.file_name(lang, "md"), mime="text/markdown", key="note-md",
+            st.download_button("Download .md", note_export.markdown(kept, lang).encode("utf-8"),
+                               file_name=note_export.file_name(lang, "md"), mime="text/markdown",
+                               key="note-md",
                                on_click="ignore", icon=":material/download:")
-            st.download_button("Download .docx", note.word(kept, lang),
-                               file_name=note.file_name(lang, "docx"), mime=DOCX_MIME, key="note-docx",
+            st.download_button("Download .docx", note_export.word(kept, lang),
+                               file_name=note_export.file_name(lang, "docx"), mime=DOCX_MIME, key="note-docx",
                                on_click="ignore", icon=":material/download:")
             st.button(w["clear"], key="note-clear", on_click=_clear, icon=":material/delete:")
     note.sync_url(ss, st.query_params)
