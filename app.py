@@ -35,12 +35,18 @@ def main() -> None:
     }
     for name, page in pages.items():
         navigation.register(name, page)
-    current = st.navigation(list(pages.values()))
+    # The app draws its own page links (ui/navigation.py), which carry the note and the conversation,
+    # so arriving on a page adds one browser-history entry and one Back press leaves it.
+    current = st.navigation(list(pages.values()), position="hidden")
     # the tracker's table and detail need the whole width; the other pages read best centred. Each
     # page's tab says which page it is ("Notitie · Bronwijzer"), so several open tabs can be told apart.
     st.set_page_config(page_title=f"{current.title} · Bronwijzer",
                        layout="wide" if current.url_path == pages["promises"].url_path else "centered")
-    current.run()
+    links = st.sidebar.container(key="bw-nav", gap=None)  # at the top; drawn once the page has run
+    try:
+        current.run()
+    finally:  # also after st.stop(): the links then carry what the page has just put in the session
+        navigation.page_links(links, pages)
 
 
 main()

@@ -152,8 +152,52 @@ def ask(driver, question: str, turn: int, timeout: float = 120):
     box.send_keys(Keys.ENTER)
     card = f".st-key-card-{turn}-1"
     wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, f"{card} .bw-passage")))
-    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f"{card} code")))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f"{card} iframe")))
     return driver.find_element(By.CSS_SELECTOR, card)
+
+
+def click_until(driver, selector: str, done, tries: int = 3, timeout: float = 15) -> None:
+    """Click the element at `selector` until `done(driver)` holds: a click that lands while the app
+    is still re-drawing an answer can be lost (the button is replaced under the pointer)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for attempt in range(tries):
+        click(driver, driver.find_element(By.CSS_SELECTOR, selector))
+        try:
+            WebDriverWait(driver, timeout).until(done)
+            return
+        except TimeoutException:
+            if attempt == tries - 1:
+                raise
+
+
+def copy_citation(driver, card) -> str:
+    """Click a card's "Citaat kopiëren" (an iframe, ui/copy_button.py) and return what the clipboard
+    then holds, and the button's label after the click. The browser must allow reading the
+    clipboard (`allow_clipboard`)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    frame = card.find_element(By.CSS_SELECTOR, "iframe")
+    settle(driver)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", frame)
+    driver.switch_to.frame(frame)
+    try:
+        driver.find_element(By.ID, "b").click()
+        WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "b").get_attribute("data-copied"))
+        label = driver.find_element(By.ID, "l").text
+    finally:
+        driver.switch_to.default_content()
+    text = driver.execute_async_script(
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERROR ' + e));")
+    return text, label
+
+
+def allow_clipboard(driver, url: str) -> None:
+    driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
 
 
 def downloaded(folder: Path, suffix: str, timeout: float = 30) -> Path:

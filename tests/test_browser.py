@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from browser_harness import (
     LAUNCHERS,
     ROOT,
+    allow_clipboard,
     ask,
     chrome,
     click,
+    copy_citation,
     downloaded,
     requested_urls,
     require_browser,
@@ -23,6 +26,7 @@ from browser_harness import (
 )
 
 from retrieval.config import Settings
+from retrieval.present import reading
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +57,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def passage_text(citation: str) -> str:
+    """The quoted passage of a copied citation ("… 5 juni 2020: "…" (https://…)")."""
+    return citation.split(': "', 1)[1].rsplit('"', 1)[0]
+
+
 def test_question_answered_in_a_real_browser(index, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -65,13 +74,15 @@ def test_question_answered_in_a_real_browser(index, tmp_path):
         passage = card.find_element(By.CSS_SELECTOR, ".bw-passage")
         shown = squash(passage.text)
         assert "ervaringsdeskundigen" in shown
-        document = squash((CORPUS / "000_9ed1f90a335b6492.txt").read_text(encoding="utf-8"))
-        assert shown in document  # what the page shows is the document's own text
+        document_text = (CORPUS / "000_9ed1f90a335b6492.txt").read_text(encoding="utf-8")
+        assert shown in squash(reading.plain(document_text))  # the document's words, as they are read
         assert passage.find_elements(By.TAG_NAME, "mark")  # best sentence highlighted
         assert "5 juni 2020" in card.text and "Brief van de Minister" in card.text
         assert "mogelijke overeenkomst" in card.text or "sterke overeenkomst" in card.text
-        citation = card.find_element(By.CSS_SELECTOR, "code").get_attribute("textContent")
-        assert citation.startswith("Kamerstuk 28 638, nr. 181 — ")
+        allow_clipboard(driver, url)
+        citation, label = copy_citation(driver, card)  # one click puts it on the clipboard
+        assert citation.startswith("Kamerstuk 28 638, nr. 181 — ") and label == "Gekopieerd"
+        assert reading.plain(passage_text(citation)) in reading.plain(document_text)  # the document's words
         assert "q=Hoe+betrekt" in driver.current_url  # shareable
         OUT.mkdir(exist_ok=True)
         driver.save_screenshot(str(OUT / "browser-answer.png"))
@@ -120,15 +131,15 @@ def test_follow_up_then_note_then_markdown_download(index, tmp_path):
         item = items[0]
         passage = (CORPUS / f"{item.doc_id}.txt").read_text(encoding="utf-8")[item.start:item.end]
 
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a[href$="/Notitie"]').click()
+        driver.find_element(By.CSS_SELECTOR, '.st-key-bw-nav a[href*="Notitie"]').click()
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
         shown = squash(driver.find_element(By.CSS_SELECTOR, ".bw-note-passage").text)
-        assert shown == squash(passage)  # the same session: the note came along
+        assert shown == squash(reading.plain(passage))  # the same session: the note came along
         driver.save_screenshot(str(OUT / "browser-note.png"))
         click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-note-md button"))
         markdown = downloaded(files, ".md").read_text(encoding="utf-8")
-        quoted = "\n".join("> " + line for line in passage.split("\n"))
-        assert quoted in markdown  # verbatim: every line of the passage behind "> ", nothing escaped
+        quoted = [line[2:] for line in markdown.splitlines() if line.startswith("> ")]
+        assert squash(" ".join(quoted)) == squash(reading.markdown(passage))  # the passage as it is read
 
 
 def test_promise_tracker_columns_and_detail(index, tmp_path):
@@ -172,10 +183,9 @@ def navigation(driver, url: str) -> list[tuple[str, str]]:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    nav_link = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
-    links = WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.CSS_SELECTOR, nav_link))
-    return [(link.get_attribute("href").removeprefix(url).strip("/"),
-             link.find_element(By.CSS_SELECTOR, "span[label]").get_attribute("label")) for link in links]
+    links = WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".st-key-bw-nav a"))
+    return [(urlsplit(link.get_dom_attribute("href") or "").path.strip("/"),  # as written: "" is the chat
+             link.text.strip().splitlines()[-1]) for link in links]  # the label after the icon's name
 
 
 @pytest.mark.parametrize("launcher", list(LAUNCHERS))

@@ -15,15 +15,17 @@ import json
 import streamlit as st
 
 HEIGHT = 40
-WIDTH = 190
+WIDTH = 170
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
-body{{margin:0;font-family:"Source Sans Pro","Source Sans 3",system-ui,sans-serif;background:transparent}}
-button{{display:inline-flex;align-items:center;gap:6px;height:38px;padding:0 10px;border:0;border-radius:8px;
-background:transparent;color:rgb(49,51,63);font:inherit;font-size:16px;cursor:pointer}}
-button:hover{{color:rgb(255,75,75)}} button.done{{color:rgb(33,195,84)}}
-</style></head><body><button id="b" type="button" title="{title}"><span aria-hidden="true">⧉</span>
-<span id="l">{label}</span></button><script>
+body{{margin:0;font-family:"Source Sans Pro","Source Sans 3",system-ui,-apple-system,"Segoe UI",sans-serif;
+background:transparent}}
+button{{display:inline-flex;align-items:center;gap:8px;height:38px;padding:0 4px;border:0;border-radius:8px;
+background:transparent;color:rgb(49,51,63);font:inherit;font-size:14px;cursor:pointer}}
+button:hover{{color:rgb(255,75,75)}} button.done{{color:rgb(33,195,84)}} svg{{width:18px;height:18px}}
+</style></head><body><button id="b" type="button" title="{title}"><svg viewBox="0 0 24 24" aria-hidden="true">
+<path fill="currentColor" d="M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2
+ 2 2h11c1.1 0 2-.9 2-2V7c0-1.1-.9-2-2-2zm0 16H8V7h11v14z"/></svg><span id="l">{label}</span></button><script>
 const text = {text}; const b = document.getElementById("b"), l = document.getElementById("l");
 function fallback() {{
   const area = document.createElement("textarea"); area.value = text; area.setAttribute("readonly", "");

@@ -16,6 +16,34 @@ def page(name: str):
     return _PAGES.get(name)
 
 
+CHAT_PARAMS = "chat_params"  # the chat page's address parameters at the end of its last run
+
+
+def carried(name: str) -> dict[str, str | list[str]]:
+    """The address parameters a link to page `name` carries: the chat's own (its last answer and the
+    conversation) for the chat, the note and the language for every page. With them the page arrives
+    with the address it would write itself, so Streamlit adds no second history entry."""
+    import streamlit as st
+
+    from ui import note
+
+    ss = st.session_state
+    params: dict[str, str | list[str]] = dict(ss.get(CHAT_PARAMS, {})) if name == "chat" else {}
+    if ss.get("ui_lang") == "en":
+        params["lang"] = "en"
+    if ss.get(note.NOTE_KEY):
+        params[note.NOTE_KEY] = note.encode(ss[note.NOTE_KEY])
+    return params
+
+
+def page_links(container, pages: dict) -> None:
+    """The app's page list (one st.page_link per page, the same session) in `container`, the top of
+    the sidebar. Drawn after the page ran, so the links carry the note and answer it just made."""
+    with container:
+        for name, page in pages.items():
+            container.page_link(page, query_params=carried(name))
+
+
 def interface_language() -> str:
     """The session's language: its choice, else the link's `lang`, else Dutch."""
     import streamlit as st

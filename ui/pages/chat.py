@@ -21,7 +21,7 @@ import streamlit as st
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.records import Filters
 from retrieval.search.query import NothingToSearch
-from ui import answer, cards, conversation_link, note, promise_card, share
+from ui import answer, cards, conversation_link, navigation, note, promise_card, share
 from ui.app_text import LANGUAGE_NAMES, strings
 from ui.markdown import escape_markdown as md
 from ui.navigation import interface_language
@@ -98,6 +98,7 @@ def sync_url(lang: str) -> None:
         wanted[conversation_link.KEY] = conversation_link.encode([
             conversation_link.KeptTurn(t["question"], tuple(t["asked_with"]), t["filters"],
                                        answer.shown_count(t), t["order"]) for t in asked])
+    ss[navigation.CHAT_PARAMS] = dict(wanted)  # what a link back to this page carries
     wanted = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     for key in share.KEPT_KEYS:
         if key in st.query_params:
