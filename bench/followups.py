@@ -19,6 +19,10 @@ from _prelude import ROOT
 from retrieval.config import Settings
 
 OFFSET = 41  # dev questions: the earlier question is the one this many lines further on
+# Inputs with nothing to search (retrieval.search.query.check_question refuses them, even as a
+# follow-up), and short inputs that must still be searched: numbers, document numbers, question words.
+JUNK = ("x", "?", "...", "de", "the", "en de het", "!!")
+KEPT = ("212", "2020Z02502", "En wanneer?", "Wie?", "EU", "En in 2021?")
 
 
 def measure(searcher, questions, history: bool) -> dict:
@@ -60,6 +64,7 @@ def main() -> int:
                   "follow_up_detected": sum(is_follow_up(q.question) for q in alone),
                   "alone": measure(searcher, alone, False),
                   "with_unrelated_history": measure(searcher, foreign, True)}
+    out["question_check"] = question_check(dialogues, alone)
     if args.json:
         print(json.dumps(out, indent=1))
         return 0
@@ -73,7 +78,22 @@ def main() -> int:
     for name in ("alone", "with_unrelated_history"):
         m = v[name]
         print(f"  {name:<24} R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
+    c = out["question_check"]
+    print(f"question check: {c['refused_eval']} of {c['eval_questions']} dialogue and dev questions refused; "
+          f"refused {c['junk_refused']} of {len(JUNK)} junk inputs; searched {c['kept_searched']} of "
+          f"{len(KEPT)} short real ones")
     return 0
+
+
+def question_check(dialogues, dev) -> dict:
+    """What the single question check refuses: no evaluation question, every junk input, no number."""
+    from retrieval.search.query import has_something_to_search
+
+    asked = [q.question for q in [*dialogues, *dev]] + [h for q in dialogues for h in q.history]
+    return {"eval_questions": len(asked),
+            "refused_eval": sum(not has_something_to_search(q) for q in asked),
+            "junk_refused": sum(not has_something_to_search(q) for q in JUNK),
+            "kept_searched": sum(has_something_to_search(q) for q in KEPT)}
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""The screenshots in docs/: the chat with a follow-up, a promise question's answer, the note, and
-the promise tracker with one promise opened and a follow-up judged "Klopt", taken in headless
-Chromium at 1440×900 against the app's own server (as the browser tests do), on a copy of the index
-(the judgement goes to the copy's store, not to yours).
+"""The screenshots in docs/: the chat with a follow-up, an answer asked again with a changed filter,
+an answer on the timeline ("Op datum"), a promise question's answer, the note, and the promise
+tracker with one promise opened and a follow-up judged "Klopt", taken in headless Chromium at
+1440×900 against the app's own server (as the browser tests do), on a copy of the index (the
+judgement goes to the copy's store, not to yours).
 
     .venv/bin/python bench/screenshots.py [--corpus corpus] [--index .bronwijzer/index] [--out docs]
 
@@ -24,7 +25,10 @@ from retrieval.config import Settings
 QUESTION = "Hoe betrekt het kabinet ervaringsdeskundigen bij de aanpak van seksuele uitbuiting?"
 FOLLOW_UP = "En hoeveel geld is daarvoor beschikbaar?"
 PROMISE_QUESTION = "Wat heeft de staatssecretaris toegezegd over de aanpak van arbeidsuitbuiting?"
-SHOTS = ("chat-follow-up.png", "chat-promise.png", "note.png", "tracker.png", "tracker-follow-ups.png")
+FILTERED = "Wat doet de politie tegen loverboys?"
+TIMELINE = "Hoe worden minderjarige slachtoffers van seksuele uitbuiting opgevangen?"
+SHOTS = ("chat-follow-up.png", "chat-filtered.png", "chat-timeline.png", "chat-promise.png", "note.png",
+         "tracker.png", "tracker-follow-ups.png")
 
 
 def scroll_to(driver, css: str, block: str = "start") -> None:
@@ -45,6 +49,38 @@ def followed_promise(corpus: str, index: str) -> str:
     _, tracked, _ = PromiseTracker.open(searcher, settings).read()
     searcher.close()
     return max(tracked, key=lambda t: len(t.follow_ups)).key
+
+
+def filtered_and_timeline(driver, url: str, out: Path) -> None:
+    """A question, then "Documentsoort: Kamerbrief" chosen with its answer on screen; then another
+    question with six passages, "Op datum"."""
+    from browser_harness import ask, click, settle
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    ask(driver, FILTERED, turn=1)
+    click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-f_types input"))
+    WebDriverWait(driver, 30).until(lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]')
+                                               if o.text == "Kamerbrief"])[0].click()
+    WebDriverWait(driver, 60).until(lambda d: "opnieuw gezocht" in d.page_source)
+    settle(driver)
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()  # close the list
+    time.sleep(1)
+    question = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", question)
+    time.sleep(0.8)
+    driver.save_screenshot(str(out / "chat-filtered.png"))
+    driver.get(url + "/?n=6&q=" + TIMELINE.replace(" ", "+").replace("?", "%3F"))
+    order = WebDriverWait(driver, 120).until(lambda d: [b for b in d.find_elements(
+        By.CSS_SELECTOR, ".st-key-order-1 button") if b.text == "Op datum"])
+    click(driver, order[0])
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h5"))
+    settle(driver)
+    scroll_to(driver, ".st-key-order-1", "start")
+    driver.save_screenshot(str(out / "chat-timeline.png"))
 
 
 def main() -> int:
@@ -78,12 +114,13 @@ def main() -> int:
         driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", follow_up)  # its question
         time.sleep(0.5)
         driver.save_screenshot(str(out / "chat-follow-up.png"))
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a[href$="/Notitie"]').click()
+        driver.find_element(By.CSS_SELECTOR, '.st-key-bw-nav a[href*="Notitie"]').click()
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
-        line = driver.find_element(By.CSS_SELECTOR, ".st-key-note-item-0 input")
+        line = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".st-key-note-item-0 input")))
         line.send_keys("Geld voor ervaringsdeskundigen (voor het debat van dinsdag):\n")
         time.sleep(1.5)
         driver.save_screenshot(str(out / "note.png"))
+        filtered_and_timeline(driver, url, out)
         driver.get(url)
         ask(driver, PROMISE_QUESTION, turn=1)
         time.sleep(1.5)
