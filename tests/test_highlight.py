@@ -106,3 +106,14 @@ def test_marks_across_markup_stay_well_formed():
 
 def test_shift():
     assert highlight.shift([(1, 2), (5, 9)], 10) == [(11, 12), (15, 19)]
+
+
+def test_source_wrapping_reads_as_one_paragraph_and_marks_survive():
+    text = "De aanpak van mensenhandel in de regio wordt\nvoortgezet in 2023.\n• Vraag 5\nHoe staat het?"
+    end = text.index("2023") + 4
+    out = render.render_html(text, strong=[(0, end)])
+    joined = out.replace(f'</mark><mark style="{render.STRONG_STYLE}">', "")
+    assert "regio wordt voortgezet in 2023" in joined
+    assert "\n• Vraag 5\nHoe staat het?" in out  # items and headings keep their breaks
+    assert out.count("<mark") == out.count("</mark>") >= 1
+    assert "wordt\nvoortgezet" in render.render_html(text, clean=False)  # the stored text, as stored

@@ -52,6 +52,24 @@ def test_table_lists_the_promises_with_links_to_the_passage(page):
     start, end = (int(x.split("=")[1]) for x in row["Passage"].split("&")[1:])
     text = (ROOT / "corpus" / "002_b4f3971fa9bef79f.txt").read_text(encoding="utf-8")
     assert text[start:end] == "Ik streef ernaar u voor de zomer hier nader over te informeren."
+    vague = df[df["Toezegging"].str.startswith("Beantwoording op deze vragen")].iloc[0]
+    assert vague["Termijn"] == "op korte termijn (geen datum genoemd)"  # reads naturally
+    assert "Kamerbrief, Kamerstuk 28 638, nr. 212" in vague["Document"]
+
+
+def test_cells_read_without_markup_symbols_or_source_wrapping(bundled_searcher, bundled_index):
+    import dataclasses
+
+    from retrieval.promises.tracker import PromiseTracker
+    from ui import tracker
+
+    settings = Settings.resolve(corpus=[str(ROOT / "corpus")], index=bundled_index)
+    _, tracked, _ = PromiseTracker.open(bundled_searcher, settings).read()
+    text = "Het *Landelijk Gemeentelijk Netwerk 16-27* wordt\nvoortgezet."
+    promise = dataclasses.replace(tracked[0].promise, text=text, heading="### *Gesloten plaatsingen*")
+    row = tracker.rows([dataclasses.replace(tracked[0], promise=promise)], bundled_searcher.documents)[0]
+    assert row["Toezegging"] == "Het Landelijk Gemeentelijk Netwerk 16-27 wordt voortgezet."
+    assert row["Onderwerp"] == "Gesloten plaatsingen"
 
 
 def test_no_cell_is_none_or_nan_and_dates_sort_as_text(page):
