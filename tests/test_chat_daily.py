@@ -128,3 +128,45 @@ def test_metadata_follows_the_interface_language_and_codes_stay_in_details(app):
     assert len(named) == 1 and "model multilingual-e5-small" in named[0]  # once, on the "About" line
     about = [e for e in app.sidebar.expander if e.label == "About Bronwijzer"]
     assert about and "multilingual" in about[0].caption[0].value
+
+
+def test_refused_input_is_not_an_earlier_question(app):
+    ask(app, DUTCH)
+    ask(app, "x")
+    ask(app, "?")
+    ask(app, "2020Z02502")
+    turn = history(app)[-1]
+    assert turn["asked_with"] == [DUTCH] and "x" not in turn["response"].searched_as.split()
+    assert app.query_params.get("h") in (None, DUTCH, [DUTCH])
+
+
+def test_a_reversed_date_range_keeps_the_answer_on_screen(app):
+    from datetime import date
+
+    ask(app, LOVERBOYS)
+    before = history(app)[-1]["response"]
+    app.date_input(key="f_since").set_value(date(2021, 1, 1)).run()
+    app.date_input(key="f_until").set_value(date(2020, 1, 1)).run()
+    assert not app.exception
+    turn = history(app)[-1]
+    assert turn["response"] is not None and turn["response"].filters.until is None  # kept as it was
+    assert turn["response"].filters.since == "2021-01-01" and before.filters.since is None
+    warnings = [w.value for w in app.warning]
+    assert any(w.startswith("'Vanaf' ligt na 'Tot en met'") for w in warnings)
+    assert not any("start date" in w for w in warnings)  # said in the interface language
+    assert app.query_params["q"] == LOVERBOYS
+
+
+def test_the_document_list_follows_the_dates_and_a_cleared_conversation_comes_back(app):
+    from datetime import date
+
+    ask(app, DUTCH)
+    app.date_input(key="f_since").set_value(date(2021, 1, 1)).run()
+    offered = app.multiselect(key="f_docs").options
+    assert len(offered) == 3 and any("8 november 2022" in o for o in offered)  # and the two undated
+    app.toggle(key="f_undated").set_value(False).run()
+    assert len(app.multiselect(key="f_docs").options) == 1
+    app.button(key="clear").click().run()
+    assert history(app) == [] and any(c.value == "Gesprek gewist." for c in app.caption)
+    app.button(key="undo-clear-button").click().run()
+    assert [t["question"] for t in history(app)] == [DUTCH]

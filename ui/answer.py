@@ -39,11 +39,19 @@ def turn_link(turn: dict, lang: str, default_n: int) -> str:
     return share.answer_link(params)
 
 
+def error_text(error: tuple[str, dict], t: dict[str, str]) -> str:
+    """A turn's error in the interface language (escaped): a known library message in its own words
+    (a reversed date range), else the page's message with the library's words in it."""
+    key, args = error
+    if key == "query_error" and "is after the end date" in str(args.get("error", "")):
+        return t["bad_range"]
+    return t[key].format(**{k: md(str(v)) for k, v in args.items()})
+
+
 def render_answer(searcher, turn: dict, t: dict[str, str], lang: str, default_n: int, own_words) -> None:
     """One answer: `own_words` is the callback that searches the turn again without its history."""
     if turn["error"]:
-        key, args = turn["error"]
-        st.warning(t[key].format(**{k: md(str(v)) for k, v in args.items()}))
+        st.warning(error_text(turn["error"], t))
         return
     resp = turn["response"]
     for key, args in turn["notes"]:

@@ -18,11 +18,12 @@ HEIGHT = 40
 WIDTH = 170
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
-body{{margin:0;font-family:"Source Sans Pro","Source Sans 3",system-ui,-apple-system,"Segoe UI",sans-serif;
+body{{margin:0;font-family:"Source Sans","Source Sans Pro","Source Sans 3",system-ui,sans-serif;
 background:transparent}}
 button{{display:inline-flex;align-items:center;gap:8px;height:38px;padding:0 4px;border:0;border-radius:8px;
 background:transparent;color:rgb(49,51,63);font:inherit;font-size:14px;cursor:pointer}}
-button:hover{{color:rgb(255,75,75)}} button.done{{color:rgb(33,195,84)}} svg{{width:18px;height:18px}}
+button:hover{{color:rgb(255,75,75)!important}} button.done{{color:rgb(33,195,84)!important}}
+svg{{width:18px;height:18px}}
 </style></head><body><button id="b" type="button" title="{title}"><svg viewBox="0 0 24 24" aria-hidden="true">
 <path fill="currentColor" d="M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2
  2 2h11c1.1 0 2-.9 2-2V7c0-1.1-.9-2-2-2zm0 16H8V7h11v14z"/></svg><span id="l">{label}</span></button><script>
@@ -37,6 +38,26 @@ function said(ok) {{
   l.textContent = ok ? {done} : {failed}; b.classList.toggle("done", ok); b.dataset.copied = ok ? "1" : "0";
   setTimeout(() => {{ l.textContent = {label_js}; b.classList.remove("done"); }}, 2500);
 }}
+function looks() {{  // the page's own font and colour (its fonts are the parent's, found in its style sheets)
+  try {{
+    const page = window.parent.document, style = getComputedStyle(page.body);
+    b.style.color = style.color;
+    for (const sheet of page.styleSheets) {{
+      let rules = []; try {{ rules = sheet.cssRules; }} catch (e) {{ continue; }}
+      for (const rule of rules) {{
+        if (rule instanceof window.parent.CSSFontFaceRule && /Source Sans/.test(rule.style.fontFamily)) {{
+          const url = /url\\(["']?([^"')]+)/.exec(rule.style.getPropertyValue("src"));
+          if (!url) continue;
+          const face = new FontFace(rule.style.fontFamily.replace(/["']/g, ""),
+            `url(${{new URL(url[1], sheet.href || page.baseURI)}})`,
+            {{weight: rule.style.fontWeight || "400", style: rule.style.fontStyle || "normal"}});
+          document.fonts.add(face); face.load().catch(() => {{}});
+        }}
+      }}
+    }}
+  }} catch (e) {{ /* a page of another origin: the default look */ }}
+}}
+looks();
 b.addEventListener("click", () => {{
   if (navigator.clipboard && window.isSecureContext) {{
     navigator.clipboard.writeText(text).then(() => said(true), () => said(fallback()));

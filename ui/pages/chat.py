@@ -108,7 +108,14 @@ def sync_url(lang: str) -> None:
 
 
 def clear_history() -> None:
+    """"Gesprek wissen": the conversation goes, and can be brought back until the next question."""
+    if ss.history:
+        ss.cleared = ss.history
     ss.history, ss.restore, ss.link_damaged = [], [], False
+
+
+def undo_clear() -> None:
+    ss.history = ss.pop("cleared", None) or ss.history
 
 
 def close_context() -> None:
@@ -121,12 +128,10 @@ def filters_changed() -> None:
     ss.refilter = True
 
 
-def types_changed() -> None:
-    """A document type chosen: chosen documents of other types are let go, so filters never contradict."""
-    wanted = {x.lower() for x in ss.f_types}
-    if wanted:
-        docs = ss.get("type_of_doc", {})
-        ss.f_docs = [d for d in ss.f_docs if (docs.get(d) or "").lower() in wanted]
+def choice_changed() -> None:
+    """A type or date chosen: chosen documents it leaves out are let go, so filters never contradict."""
+    offered = set(ss.get("offer_docs", lambda: [])())
+    ss.f_docs = [d for d in ss.f_docs if d in offered]
     filters_changed()
 
 
@@ -137,8 +142,10 @@ def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = N
     """Search once and keep the response in the session; messages are stored as keys, so they follow
     a later language switch. A follow-up is searched with the conversation's earlier questions
     (`earlier`, default: every question asked before in this session), never with its answers."""
-    if earlier is None:
-        earlier = [turn["question"].strip()[: share.MAX_QUESTION_CHARS] for turn in ss.history]
+    if earlier is None:  # the questions searched before (not the ones refused as empty or contentless)
+        earlier = [turn["question"].strip()[: share.MAX_QUESTION_CHARS] for turn in ss.history
+                   if turn["response"] is not None]
+    ss.pop("cleared", None)
     turn = {"id": ss.next_turn, "question": question, "filters": filters, "response": None, "error": None,
             "notes": [], "seconds": 0.0, "more": max(0, (shown or 0) - ss.ui_n), "marks": {}, "earlier": [],
             "asked_with": [], "order": order, "refiltered": False}
@@ -179,9 +186,12 @@ def refilter(searcher) -> None:
                  and t["error"][0] == "query_error"), None)
     if last is None or last["filters"] == current_filters():
         return
-    last["filters"] = current_filters()
-    search_turn(searcher, last, last["question"].strip()[: share.MAX_QUESTION_CHARS], last["asked_with"])
-    last["refiltered"] = True
+    trial = dict(last, filters=current_filters())
+    search_turn(searcher, trial, last["question"].strip()[: share.MAX_QUESTION_CHARS], last["asked_with"])
+    if trial["error"]:  # e.g. "Vanaf" after "Tot en met": the answer on screen stays as it was
+        ss.filter_problem = trial["error"]
+        return
+    last.update(trial, refiltered=True)
 
 
 def own_words(searcher, turn_id: int) -> None:
@@ -194,18 +204,21 @@ def own_words(searcher, turn_id: int) -> None:
 # --- the page ------------------------------------------------------------------------------------------
 
 def sidebar(searcher, t: dict[str, str], lang: str) -> None:
-    ss.type_of_doc = {d: info.doc_type for d, info in searcher.documents.items()}
+    ss.offer_docs = partial(docs_offered, searcher)
     with st.sidebar:
         st.radio(t["language"], list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, key="ui_lang",
                  horizontal=True)
         st.header(t["filters"])
-        st.date_input(t["since"], value=None, key="f_since", on_change=filters_changed, **DATE_SPAN)
-        st.date_input(t["until"], value=None, key="f_until", on_change=filters_changed, **DATE_SPAN)
+        st.date_input(t["since"], value=None, key="f_since", on_change=choice_changed, **DATE_SPAN)
+        st.date_input(t["until"], value=None, key="f_until", on_change=choice_changed, **DATE_SPAN)
+        if ss.f_since and ss.f_until and ss.f_since > ss.f_until:
+            st.warning(t["bad_range"])
         st.multiselect(t["types"], searcher.doc_types, key="f_types", placeholder=t["choose"],
-                       format_func=cards.type_name, on_change=types_changed)
-        st.multiselect(t["docs"], docs_of_types(searcher, ss.f_types), key="f_docs", placeholder=t["choose"],
-                       format_func=lambda d: cards.doc_name(searcher, d, lang), on_change=filters_changed)
-        st.toggle(t["undated"], key="f_undated", help=t["undated_help"], on_change=filters_changed)
+                       format_func=cards.type_name, on_change=choice_changed)
+        st.multiselect(t["docs"], sorted({*docs_offered(searcher), *ss.f_docs}), key="f_docs",
+                       placeholder=t["choose"], format_func=lambda d: cards.doc_name(searcher, d, lang),
+                       on_change=filters_changed)
+        st.toggle(t["undated"], key="f_undated", help=t["undated_help"], on_change=choice_changed)
         st.caption(t["filters_help"])
         st.number_input(t["n"], min_value=1, max_value=MAX_PASSAGES, step=1, key="ui_n")
         st.button(t["clear"], on_click=clear_history, key="clear", icon=":material/delete:")
@@ -216,13 +229,22 @@ def sidebar(searcher, t: dict[str, str], lang: str) -> None:
                                                  model=manifest.get("model_id", "?"))))
 
 
-def docs_of_types(searcher, types: list[str]) -> list[str]:
-    """The documents the Documenten filter offers: those of the chosen types (all without a choice),
-    plus any already chosen (a link may name them), so Streamlit never drops a choice unseen."""
-    wanted = {x.lower() for x in types}
-    shown = [d for d, info in searcher.documents.items()
-             if not wanted or (info.doc_type or "").lower() in wanted]
-    return sorted({*shown, *ss.get("f_docs", [])})
+def docs_offered(searcher) -> list[str]:
+    """The documents the Documenten filter offers: those the other filters let through (the chosen
+    types, dated within the chosen days, undated ones when they are included)."""
+    f = current_filters()
+    wanted = {x.lower() for x in f.doc_types}
+    out = []
+    for d, info in searcher.documents.items():
+        if wanted and (info.doc_type or "").lower() not in wanted:
+            continue
+        day = (info.date or "")[:10]
+        if (f.since or f.until) and not day and not f.include_undated:
+            continue
+        if day and ((f.since and day < f.since[: len(day)]) or (f.until and day[: len(f.until)] > f.until)):
+            continue
+        out.append(d)
+    return sorted(out)
 
 
 def answer_questions(searcher, prompt: str | None) -> None:
@@ -258,6 +280,14 @@ def chat_page() -> None:
         answer.render_context(searcher, t, lang, close_context)
         if ss.link_damaged:
             st.warning(t["damaged_conversation"])
+        problem = ss.pop("filter_problem", None)
+        if problem:
+            st.warning(answer.error_text(problem, t) + " " + t["kept_answer"], icon=":material/filter_alt:")
+        if ss.get("cleared"):
+            with st.container(horizontal=True, vertical_alignment="center", key="undo-clear"):
+                st.caption(t["cleared"])
+                st.button(t["undo"], key="undo-clear-button", on_click=undo_clear, icon=":material/undo:",
+                          type="tertiary")
         if not ss.history:
             st.caption(t["welcome"])
         for turn in ss.history:
