@@ -134,7 +134,8 @@ def main() -> int:
         driver.save_screenshot(str(out / "tracker.png"))
         driver.get(f"{url}/Toezeggingen?toezegging={promise}")
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".st-key-promise-detail")))
-        click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-judge-right-0 button"))
+        right = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".st-key-judge-right-0 button")))
+        click(driver, right)
         wait.until(lambda d: "Opgeslagen" in d.find_element(By.CSS_SELECTOR, ".st-key-promise-detail").text)
         scroll_to(driver, ".st-key-follow-up-0", "end")  # the confirmed follow-up, under its promise
         driver.save_screenshot(str(out / "tracker-follow-ups.png"))
