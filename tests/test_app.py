@@ -105,7 +105,7 @@ def test_filters_go_to_the_search_and_are_shown(app):
     assert resp.results and {p.doc_id for p in resp.results} == {"002_b4f3971fa9bef79f"}
     assert any("soort\\: Schriftelijke vragen met antwoorden" in c for c in texts(app.caption))
     offered = app.multiselect(key="f_docs").options  # the documents follow the chosen type
-    assert len(offered) == 1 and offered[0].startswith("Onderzoek: Meisjes in de gevarenzone")
+    assert len(offered) == 1 and offered[0].startswith("25 mei 2020 · Onderzoek: Meisjes in de gevarenzone")
 
     # a changed filter asks the answer on screen again, says so, and the address follows
     app.multiselect(key="f_types").unselect("schriftelijke vragen met antwoorden")

@@ -117,3 +117,21 @@ def test_the_timeline_shows_the_passages_under_dates_oldest_first(browser):
     driver.refresh()  # the order is in the address
     WebDriverWait(driver, 120).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "h5")) == len(headings))
     time.sleep(0.5)
+
+
+def test_the_language_stays_english_after_another_page(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, driver = browser
+    driver.get(f"{url}/?lang=en")
+    ask(driver, "What is being done about forced labour?", turn=1)
+    driver.find_element(By.CSS_SELECTOR, '.st-key-bw-nav a[href*="Notitie"]').click()
+    WebDriverWait(driver, 60).until(lambda d: d.title == "Note · Bronwijzer")
+    driver.back()
+    WebDriverWait(driver, 60).until(lambda d: d.title == "Search · Bronwijzer")
+    settle(driver)
+    checked = "return [...document.querySelectorAll('.st-key-ui_lang input')].map(i => i.checked)"
+    assert driver.execute_script(checked) == [False, True]  # the radio still says English
+    ask(driver, "And for minors?", turn=2)
+    assert "Follows:" in driver.find_element(By.TAG_NAME, "body").text and "lang=en" in driver.current_url

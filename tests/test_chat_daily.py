@@ -107,6 +107,8 @@ def test_the_timeline_orders_the_same_passages_by_date(app, monkeypatch, bundled
     assert headings[-1] == "##### ongedateerd" and headings[0].startswith("##### ")
     assert app.query_params["order"] == "date"
     assert len(passages(app)) == 8  # the same passages, in another order
+    titles = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert titles and not any(t[2].isdigit() for t in titles)  # no rank numbers that read as positions
     reopened = start(monkeypatch, bundled_index, {k: app.query_params[k] for k in app.query_params})
     assert [m.value for m in reopened.markdown if m.value.startswith("##### ")] == headings
 

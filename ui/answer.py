@@ -106,7 +106,7 @@ def render_passages(searcher, turn: dict, shown, t: dict[str, str], lang: str) -
     for heading, group in timeline.by_date(shown, lang):
         st.markdown(f"##### {md(heading)}")
         for p in group:
-            cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
+            cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang, numbered=False)
 
 
 def render_context(searcher, t: dict[str, str], lang: str, close) -> None:

@@ -16,10 +16,14 @@ BADGE = {"strong": "green", "possible": "orange", "weak": "gray"}
 
 
 def doc_name(searcher, doc_id: str, lang: str) -> str:
+    """A document in the Documenten filter: its date first (the narrow sidebar cuts the end), then
+    its title, short: "8 november 2022 · Beleidsreactie CKM rapport 'Onzichtbare…"."""
     info = searcher.documents[doc_id]
+    when = citations.format_date(info.date, info.date_precision or "day", lang)
+    when = when or citations.undated_word(lang)
     title = citations.one_line(info.title) or doc_id
-    title = title if len(title) <= 70 else title[:69] + "…"
-    return f"{title} ({citations.date_label(info, lang, short=True)})"
+    room = max(20, 60 - len(when))
+    return f"{when} · {title if len(title) <= room else title[: room - 1] + '…'}"
 
 
 def type_name(doc_type: str) -> str:
@@ -72,13 +76,17 @@ def actions(item, citation: str, t: dict[str, str], lang: str, note_item: note.N
             st.caption(details_text(item, t))
 
 
-def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str) -> None:
+def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str,
+                numbered: bool = True) -> None:
+    """One passage's card; `numbered` puts its rank before the title (not in the timeline, where the
+    order is by date and a rank number would read as a position)."""
     level = citations.relevance(p.score, resp.threshold, resp.abstained)
     if p.promise == "promise" and level == "weak":  # it cleared the promise threshold of its own
         level = "possible"
     words = citations.RELEVANCE_WORDS[lang][level]
     with st.container(border=True, key=f"card-{turn_id}-{p.rank}"):
-        st.markdown(f"**{p.rank}\\. {md(citations.one_line(p.title) or p.doc_id)}** "
+        number = f"{p.rank}\\. " if numbered else ""
+        st.markdown(f"**{number}{md(citations.one_line(p.title) or p.doc_id)}** "
                     f":{BADGE[level]}-badge[{words}]" + promise_card.badge(p, t))
         st.caption(meta_caption(p, t, lang))
         promise_card.facts(p, t, lang)

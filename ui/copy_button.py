@@ -15,7 +15,7 @@ import json
 import streamlit as st
 
 HEIGHT = 40
-WIDTH = 170
+WIDTH = 150
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 body{{margin:0;font-family:"Source Sans","Source Sans Pro","Source Sans 3",system-ui,sans-serif;

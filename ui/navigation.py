@@ -51,7 +51,11 @@ def interface_language() -> str:
     from ui.app_text import LANGUAGE_NAMES
 
     ss = st.session_state
-    if ss.get("ui_lang") not in LANGUAGE_NAMES:
+    lang = ss.get("ui_lang")
+    if lang not in LANGUAGE_NAMES:
         wanted = ss.get("kept", {}).get("ui_lang") or st.query_params.get("lang")
-        ss.ui_lang = wanted if wanted in LANGUAGE_NAMES else "nl"
-    return ss.ui_lang
+        lang = wanted if wanted in LANGUAGE_NAMES else "nl"
+    # Set on every run, also when unchanged: a widget shows a value set through the session state,
+    # while one it only inherits (back from a page without the radio) the browser may show as default.
+    ss.ui_lang = lang
+    return lang

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 
 from retrieval.present import citations
 
-UNDATED = {"nl": "ongedateerd", "en": "undated"}
-
 
 def by_date(passages: Sequence, lang: str = "nl") -> list[tuple[str, list]]:
     """(heading, passages) groups: dated documents oldest first, each date once, then "ongedateerd"."""
@@ -25,5 +23,5 @@ def by_date(passages: Sequence, lang: str = "nl") -> list[tuple[str, list]]:
             groups.append((heading, [p]))
     undated = [p for p in passages if not p.date]
     if undated:
-        groups.append((UNDATED.get(lang, UNDATED["nl"]), sorted(undated, key=lambda p: p.rank)))
+        groups.append((citations.undated_word(lang), sorted(undated, key=lambda p: p.rank)))
     return groups

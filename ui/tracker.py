@@ -14,7 +14,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from retrieval.present import labels, reading
-from retrieval.present.citations import one_line, source_url
+from retrieval.present.citations import one_line, source_url, undated_word
 from ui.share import passage_link
 from ui.tracker_text import JUDGEMENT_WORDS, KIND_WORDS, columns, status_label, words
 
@@ -34,7 +34,6 @@ CSV_COLUMNS = (
     "first",
     "first_link",
 )
-UNDATED = {"nl": "ongedateerd", "en": "undated"}
 
 
 def document_label(p, info) -> str:
@@ -49,7 +48,7 @@ def day_label(p, info, lang: str = "nl") -> str:
     """The promise's date as ISO text, only as precise as its document states it (2023-05 for
     "mei 2023"); "ongedateerd" without one."""
     if not p.date:
-        return UNDATED.get(lang, UNDATED["nl"])
+        return undated_word(lang)
     precision = getattr(info, "date_precision", None) or "day"
     return p.date[:4] if precision == "year" else p.date[:7] if precision == "month" else p.date
 

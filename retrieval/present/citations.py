@@ -85,6 +85,11 @@ def format_date(iso: str | None, precision: str | None = "day", lang: str = "nl"
     return f"{d.day} {month} {d.year}"
 
 
+def undated_word(lang: str = "nl") -> str:
+    """"ongedateerd" / "undated"."""
+    return _WORDS[_lang(lang)]["undated"]
+
+
 def date_label(item, lang: str = "nl", short: bool = False) -> str:
     """What the card says about when a document is from: its date, where that date came from when it
     is not stated in the text, or that it is undated and which date it mentions last.

@@ -56,10 +56,11 @@ def init_session(searcher) -> None:
             "f_undated": last.include_undated,
             "ui_n": shared.n if shared.n and not kept[1:] else DEFAULT_SHOWN,
         }
-    # Streamlit forgets a widget's value on pages that do not show it (Toezeggingen); restore it.
+    # Streamlit forgets a widget's value on pages that do not show it (Toezeggingen); restore it, and
+    # set it on every run so the browser shows it (see navigation.interface_language).
     kept_choices = ss.get("kept", {})
     for key, value in ss.link_defaults.items():
-        ss.setdefault(key, kept_choices.get(key, value))
+        ss[key] = ss[key] if key in ss else kept_choices.get(key, value)
 
 
 def _known(searcher, kept: conversation_link.KeptTurn) -> conversation_link.KeptTurn:
