@@ -101,12 +101,12 @@ def render_passages(searcher, turn: dict, shown, t: dict[str, str], lang: str) -
         turn["marks"].update({p.rank: spans for p, spans in zip(missing, found, strict=True)})
     if turn["order"] != "date":
         for p in shown:
-            cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang)
+            cards.render_card(searcher, p, turn, t, lang)
         return
     for heading, group in timeline.by_date(shown, lang):
         st.markdown(f"##### {md(heading)}")
         for p in group:
-            cards.render_card(searcher, p, resp, turn["marks"][p.rank], turn["id"], t, lang, numbered=False)
+            cards.render_card(searcher, p, turn, t, lang, numbered=False)
 
 
 def render_context(searcher, t: dict[str, str], lang: str, close) -> None:

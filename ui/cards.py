@@ -76,10 +76,10 @@ def actions(item, citation: str, t: dict[str, str], lang: str, note_item: note.N
             st.caption(details_text(item, t))
 
 
-def render_card(searcher, p, resp, marks, turn_id: int, t: dict[str, str], lang: str,
-                numbered: bool = True) -> None:
-    """One passage's card; `numbered` puts its rank before the title (not in the timeline, where the
-    order is by date and a rank number would read as a position)."""
+def render_card(searcher, p, turn: dict, t: dict[str, str], lang: str, numbered: bool = True) -> None:
+    """One passage of a chat turn (ui/pages/chat.py) as a card; `numbered` puts its rank before the
+    title (not in the timeline, where the order is by date and a number would read as a position)."""
+    resp, marks, turn_id = turn["response"], turn["marks"][p.rank], turn["id"]
     level = citations.relevance(p.score, resp.threshold, resp.abstained)
     if p.promise == "promise" and level == "weak":  # it cleared the promise threshold of its own
         level = "possible"
