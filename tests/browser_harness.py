@@ -156,15 +156,18 @@ def ask(driver, question: str, turn: int, timeout: float = 120):
     return driver.find_element(By.CSS_SELECTOR, card)
 
 
-def click_until(driver, selector: str, done, tries: int = 3, timeout: float = 15) -> None:
-    """Click the element at `selector` until `done(driver)` holds: a click that lands while the app
-    is still re-drawing an answer can be lost (the button is replaced under the pointer)."""
+def click_until(driver, selector, done, tries: int = 3, timeout: float = 15) -> None:
+    """Click the element at `selector` (a CSS selector, or a function of the driver that finds the
+    element) until `done(driver)` holds: a click that lands while the app is still re-drawing an
+    answer can be lost (the button is replaced under the pointer)."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     for attempt in range(tries):
-        click(driver, driver.find_element(By.CSS_SELECTOR, selector))
+        settle(driver)
+        element = selector(driver) if callable(selector) else driver.find_element(By.CSS_SELECTOR, selector)
+        click(driver, element)
         try:
             WebDriverWait(driver, timeout).until(done)
             return
@@ -177,15 +180,26 @@ def copy_citation(driver, card) -> str:
     """Click a card's "Citaat kopiëren" (an iframe, ui/copy_button.py) and return what the clipboard
     then holds, and the button's label after the click. The browser must allow reading the
     clipboard (`allow_clipboard`)."""
+    from selenium.common.exceptions import ElementClickInterceptedException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     frame = card.find_element(By.CSS_SELECTOR, "iframe")
-    settle(driver)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", frame)
+    for attempt in range(5):  # the chat may still scroll itself to its newest answer
+        settle(driver)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", frame)
+        time.sleep(0.3)
+        driver.switch_to.frame(frame)
+        try:
+            driver.find_element(By.ID, "b").click()
+            break
+        except ElementClickInterceptedException:
+            if attempt == 4:
+                raise
+        finally:
+            driver.switch_to.default_content()
     driver.switch_to.frame(frame)
     try:
-        driver.find_element(By.ID, "b").click()
         WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "b").get_attribute("data-copied"))
         label = driver.find_element(By.ID, "l").text
     finally:

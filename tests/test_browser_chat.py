@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_harness import ROOT, ask, chrome, click, click_until, require_browser, settle, streamlit_server
+from browser_harness import ROOT, ask, chrome, click_until, require_browser, settle, streamlit_server
 
 from retrieval.config import Settings
 
@@ -54,7 +54,8 @@ def test_a_filter_change_asks_the_answer_on_screen_again(browser):
     ask(driver, LOVERBOYS, turn=1)
     before = [c.text for c in cards(driver, 1)]
     assert any("Schriftelijke vragen" in t for t in before)
-    click(driver, driver.find_element(By.CSS_SELECTOR, ".st-key-f_types input"))
+    options = '[role="option"]'
+    click_until(driver, ".st-key-f_types input", lambda d: d.find_elements(By.CSS_SELECTOR, options))
     option = WebDriverWait(driver, 30).until(
         lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if o.text == "Kamerbrief"])
     option[0].click()
@@ -85,8 +86,8 @@ def test_a_reload_keeps_the_conversation_and_the_note_is_left_with_one_back(brow
     text = driver.find_element(By.TAG_NAME, "body").text
     assert DUTCH in text and FOLLOW_UP in text and "Vervolg op" in text
     chat_url = driver.current_url
-    driver.find_element(By.CSS_SELECTOR, '.st-key-bw-nav a[href*="Notitie"]').click()
-    WebDriverWait(driver, 60).until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
+    click_until(driver, '.st-key-bw-nav a[href*="Notitie"]', ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".bw-note-passage")))
     settle(driver)
     assert driver.title == "Notitie · Bronwijzer"
     driver.back()  # once
@@ -103,9 +104,9 @@ def test_the_timeline_shows_the_passages_under_dates_oldest_first(browser):
 
     url, driver = browser
     ask(driver, LOVERBOYS, turn=1)
-    click(driver, [b for b in driver.find_elements(By.CSS_SELECTOR, ".st-key-order-1 button")
-                   if b.text == "Op datum"][0])
-    headings = WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h5"))
+    click_until(driver, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".st-key-order-1 button")
+                                   if b.text == "Op datum"][0],
+                lambda d: d.find_elements(By.CSS_SELECTOR, "h5"))
     settle(driver)
     headings = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "h5")]
     assert len(headings) >= 2 and "order=date" in driver.current_url
@@ -126,8 +127,7 @@ def test_the_language_stays_english_after_another_page(browser):
     url, driver = browser
     driver.get(f"{url}/?lang=en")
     ask(driver, "What is being done about forced labour?", turn=1)
-    driver.find_element(By.CSS_SELECTOR, '.st-key-bw-nav a[href*="Notitie"]').click()
-    WebDriverWait(driver, 60).until(lambda d: d.title == "Note · Bronwijzer")
+    click_until(driver, '.st-key-bw-nav a[href*="Notitie"]', lambda d: d.title == "Note · Bronwijzer")
     driver.back()
     WebDriverWait(driver, 60).until(lambda d: d.title == "Search · Bronwijzer")
     settle(driver)
