@@ -18,6 +18,7 @@ from browser_harness import (
     ask,
     chrome,
     click,
+    click_until,
     copy_citation,
     downloaded,
     requested_urls,
@@ -102,17 +103,15 @@ FOLLOW_UP = "En hoeveel geld is daarvoor beschikbaar?"
 def test_follow_up_then_note_then_markdown_download(index, tmp_path):
     """A staff member's day: a question, a follow-up searched with it ("Gezocht als"), a passage added
     to the note, the Notitie page reached through the app's own navigation (same session), and the
-    downloaded Markdown holding the passage byte for byte behind "> "."""
+    downloaded Markdown holding the passage as it is read behind "> "."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     from ui import note
 
     log, profile, files = tmp_path / "streamlit.log", tmp_path / "profile", tmp_path / "downloads"
     files.mkdir()
     with streamlit_server(CORPUS, index, log) as url, chrome(profile, files) as driver:
-        wait = WebDriverWait(driver, 60)
         driver.get(url)
         ask(driver, DUTCH, turn=1)
         card = ask(driver, FOLLOW_UP, turn=2)
@@ -124,15 +123,14 @@ def test_follow_up_then_note_then_markdown_download(index, tmp_path):
         OUT.mkdir(exist_ok=True)
         driver.save_screenshot(str(OUT / "browser-chat-follow-up.png"))
 
-        click(driver, card.find_element(By.CSS_SELECTOR, ".st-key-note-add-2-1 button"))
-        wait.until(lambda d: "note=" in d.current_url)
+        click_until(driver, ".st-key-note-add-2-1 button", lambda d: "note=" in d.current_url)
         items = note.decode(driver.current_url.split("note=", 1)[1].split("&", 1)[0])
         assert len(items) == 1
         item = items[0]
         passage = (CORPUS / f"{item.doc_id}.txt").read_text(encoding="utf-8")[item.start:item.end]
 
-        driver.find_element(By.CSS_SELECTOR, '.st-key-bw-nav a[href*="Notitie"]').click()
-        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
+        click_until(driver, '.st-key-bw-nav a[href*="Notitie"]',
+                    ec.visibility_of_element_located((By.CSS_SELECTOR, ".bw-note-passage")))
         shown = squash(driver.find_element(By.CSS_SELECTOR, ".bw-note-passage").text)
         assert shown == squash(reading.plain(passage))  # the same session: the note came along
         driver.save_screenshot(str(OUT / "browser-note.png"))
