@@ -25,6 +25,7 @@ from browser_harness import (
     require_browser,
     streamlit_server,
 )
+from conftest import shared_index
 
 from retrieval.config import Settings
 from retrieval.present import reading
@@ -47,11 +48,7 @@ def tools():
 @pytest.fixture(scope="module")
 def index(tools, tmp_path_factory, real_embedder) -> Path:
     """The same session index as tests/test_app.py uses (built beforehand, found fresh by the server)."""
-    from retrieval import Searcher
-
-    folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
-    Searcher.open(Settings.resolve(corpus=[str(CORPUS)], index=folder), embedder=real_embedder).close()
-    return folder
+    return shared_index(tmp_path_factory, real_embedder)
 
 
 def squash(text: str) -> str:

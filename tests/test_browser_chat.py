@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser_harness import ROOT, ask, chrome, click_until, require_browser, settle, streamlit_server
-
-from retrieval.config import Settings
+from conftest import shared_index
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +23,7 @@ LOVERBOYS = "Wat doet de politie tegen loverboys?"
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, real_embedder) -> Path:
     require_browser()
-    from retrieval import Searcher
-
-    folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
-    Searcher.open(Settings.resolve(corpus=[str(CORPUS)], index=folder), embedder=real_embedder).close()
-    return folder
+    return shared_index(tmp_path_factory, real_embedder)
 
 
 @pytest.fixture

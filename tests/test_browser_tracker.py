@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser_harness import chrome, click, require_browser, settle, streamlit_server
+from conftest import shared_index
 
 from retrieval.config import Settings
 
@@ -27,12 +28,8 @@ GRID = '[data-testid="stDataFrame"]'
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, real_embedder) -> Path:
     require_browser()
-    from retrieval import Searcher
-
-    folder = tmp_path_factory.getbasetemp() / "bundled-app-index" / "index"
-    Searcher.open(Settings.resolve(corpus=[str(CORPUS)], index=folder), embedder=real_embedder).close()
     copy = tmp_path_factory.mktemp("tracker") / "index"
-    shutil.copytree(folder, copy)
+    shutil.copytree(shared_index(tmp_path_factory, real_embedder), copy)
     return copy
 
 

@@ -19,29 +19,36 @@ def page(name: str):
 CHAT_PARAMS = "chat_params"  # the chat page's address parameters at the end of its last run
 
 
-def carried(name: str) -> dict[str, str | list[str]]:
+def carried(name: str, every: dict[str, str]) -> dict[str, str | list[str]]:
     """The address parameters a link to page `name` carries: the chat's own (its last answer and the
-    conversation) for the chat, the note and the language for every page. With them the page arrives
-    with the address it would write itself, so Streamlit adds no second history entry."""
+    conversation) for the chat, and `every` page's (the note, the language). With them the page
+    arrives with the address it would write itself, so Streamlit adds no second history entry."""
+    import streamlit as st
+
+    params: dict[str, str | list[str]] = dict(st.session_state.get(CHAT_PARAMS, {})) if name == "chat" else {}
+    return {**params, **every}
+
+
+def every_page() -> dict[str, str]:
+    """The parameters every page link carries: the language when English, the note when not empty."""
     import streamlit as st
 
     from ui import note
 
-    ss = st.session_state
-    params: dict[str, str | list[str]] = dict(ss.get(CHAT_PARAMS, {})) if name == "chat" else {}
+    ss, every = st.session_state, {}
     if ss.get("ui_lang") == "en":
-        params["lang"] = "en"
+        every["lang"] = "en"
     if ss.get(note.NOTE_KEY):
-        params[note.NOTE_KEY] = note.encode(ss[note.NOTE_KEY])
-    return params
+        every[note.NOTE_KEY] = note.encode(ss[note.NOTE_KEY])
+    return every
 
 
 def page_links(container, pages: dict) -> None:
     """The app's page list (one st.page_link per page, the same session) in `container`, the top of
     the sidebar. Drawn after the page ran, so the links carry the note and answer it just made."""
-    with container:
-        for name, page in pages.items():
-            container.page_link(page, query_params=carried(name))
+    every = every_page()
+    for name, page in pages.items():
+        container.page_link(page, query_params=carried(name, every))
 
 
 def interface_language() -> str:

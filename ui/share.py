@@ -55,20 +55,30 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
+def known_filters(filters: Filters, doc_types: Collection[str] = (), doc_ids: Collection[str] = ()
+                  ) -> Filters:
+    """`filters` as a link may set them: only dates that are dates, and only the types and documents
+    this index has (each once, in order)."""
+    since, until = parse_day(filters.since), parse_day(filters.until)
+    return Filters(
+        since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+        doc_types=tuple(t for t in dict.fromkeys(filters.doc_types) if t in doc_types),
+        doc_ids=tuple(d for d in dict.fromkeys(filters.doc_ids) if d in doc_ids),
+        include_undated=filters.include_undated,
+    )
+
+
 def read_shared(params: Mapping[str, Sequence[str]], doc_types: Collection[str] = (),
                 doc_ids: Collection[str] = (), max_n: int = 20) -> Shared:
     """The answer a link asks for. `params` maps each key to all its values (st.query_params.get_all)."""
     question = (_one(params, "q") or "").strip()[:MAX_QUESTION_CHARS] or None
-    since, until = parse_day(_one(params, "since")), parse_day(_one(params, "until"))
-    types = tuple(t for t in dict.fromkeys(params.get("type") or ()) if t in doc_types)
-    docs = tuple(d for d in dict.fromkeys(params.get("docs") or ()) if d in doc_ids)
     lang = _one(params, "lang")
     n_text = _one(params, "n") or ""
     n = int(n_text) if n_text.isdigit() and 1 <= int(n_text) <= max_n else None
-    filters = Filters(
-        since=since.isoformat() if since else None, until=until.isoformat() if until else None,
-        doc_types=types, doc_ids=docs, include_undated=_one(params, "undated") != "0",
-    )
+    asked = Filters(since=_one(params, "since"), until=_one(params, "until"),
+                    doc_types=tuple(params.get("type") or ()), doc_ids=tuple(params.get("docs") or ()),
+                    include_undated=_one(params, "undated") != "0")
+    filters = known_filters(asked, doc_types, doc_ids)
     history = tuple(h.strip()[:MAX_QUESTION_CHARS] for h in params.get("h") or () if h.strip())
     history = history[-MAX_HISTORY:] if question else ()
     order = _one(params, "order")

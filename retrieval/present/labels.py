@@ -57,8 +57,9 @@ def number_label(number: str | None) -> str:
     text = " ".join((number or "").split())
     if not text:
         return ""
-    if _KAMERSTUK.search(text):
-        return _KAMERSTUK.search(text).group(0)
+    kamerstuk = _KAMERSTUK.search(text)
+    if kamerstuk:
+        return kamerstuk.group(0)
     m = _APPENDIX.search(text)
     if m:
         chamber, first, second, nr = m.groups()

@@ -11,6 +11,7 @@ the answer on screen again. Document text is only ever shown escaped (ui/render.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from datetime import date
@@ -20,7 +21,7 @@ import streamlit as st
 
 from retrieval.errors import BronwijzerError, EmbeddingError, QueryError
 from retrieval.records import Filters
-from retrieval.search.query import NothingToSearch
+from retrieval.search.query import NothingToSearch, index_filter
 from ui import answer, cards, conversation_link, navigation, note, promise_card, share
 from ui.app_text import LANGUAGE_NAMES, strings
 from ui.markdown import escape_markdown as md
@@ -43,7 +44,8 @@ def init_session(searcher) -> None:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     if "history" not in ss:
         kept, damaged = conversation_link.decode(st.query_params.get(conversation_link.KEY), MAX_PASSAGES)
-        kept = [_known(searcher, k) for k in kept]
+        kept = [dataclasses.replace(k, filters=share.known_filters(k.filters, searcher.doc_types,
+                                                                   searcher.documents)) for k in kept]
         shared = share.read_shared(params, searcher.doc_types, searcher.documents, MAX_PASSAGES)
         if not kept and shared.question:
             kept = [conversation_link.KeptTurn(shared.question, shared.history, shared.filters,
@@ -61,17 +63,6 @@ def init_session(searcher) -> None:
     kept_choices = ss.get("kept", {})
     for key, value in ss.link_defaults.items():
         ss[key] = ss[key] if key in ss else kept_choices.get(key, value)
-
-
-def _known(searcher, kept: conversation_link.KeptTurn) -> conversation_link.KeptTurn:
-    """A kept turn with only the types and documents this index has, and only dates that are dates."""
-    f = kept.filters
-    since, until = share.parse_day(f.since), share.parse_day(f.until)
-    filters = Filters(since=since.isoformat() if since else None, until=until.isoformat() if until else None,
-                      doc_types=tuple(x for x in f.doc_types if x in searcher.doc_types),
-                      doc_ids=tuple(d for d in f.doc_ids if d in searcher.documents),
-                      include_undated=f.include_undated)
-    return conversation_link.KeptTurn(kept.question, kept.earlier, filters, kept.shown, kept.order)
 
 
 def keep_choices() -> None:
@@ -129,9 +120,9 @@ def filters_changed() -> None:
     ss.refilter = True
 
 
-def choice_changed() -> None:
+def choice_changed(searcher) -> None:
     """A type or date chosen: chosen documents it leaves out are let go, so filters never contradict."""
-    offered = set(ss.get("offer_docs", lambda: [])())
+    offered = set(docs_offered(searcher))
     ss.f_docs = [d for d in ss.f_docs if d in offered]
     filters_changed()
 
@@ -148,7 +139,7 @@ def ask(searcher, question: str, filters: Filters, earlier: list[str] | None = N
                    if turn["response"] is not None]
     ss.pop("cleared", None)
     turn = {"id": ss.next_turn, "question": question, "filters": filters, "response": None, "error": None,
-            "notes": [], "seconds": 0.0, "more": max(0, (shown or 0) - ss.ui_n), "marks": {}, "earlier": [],
+            "notes": [], "seconds": 0.0, "more": 0, "marks": {}, "earlier": [],
             "asked_with": [], "order": order, "refiltered": False}
     ss.next_turn += 1
     text = question.strip()
@@ -205,21 +196,21 @@ def own_words(searcher, turn_id: int) -> None:
 # --- the page ------------------------------------------------------------------------------------------
 
 def sidebar(searcher, t: dict[str, str], lang: str) -> None:
-    ss.offer_docs = partial(docs_offered, searcher)
+    changed = {"on_change": choice_changed, "args": (searcher,)}
     with st.sidebar:
         st.radio(t["language"], list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, key="ui_lang",
                  horizontal=True)
         st.header(t["filters"])
-        st.date_input(t["since"], value=None, key="f_since", on_change=choice_changed, **DATE_SPAN)
-        st.date_input(t["until"], value=None, key="f_until", on_change=choice_changed, **DATE_SPAN)
+        st.date_input(t["since"], value=None, key="f_since", **changed, **DATE_SPAN)
+        st.date_input(t["until"], value=None, key="f_until", **changed, **DATE_SPAN)
         if ss.f_since and ss.f_until and ss.f_since > ss.f_until:
             st.warning(t["bad_range"])
         st.multiselect(t["types"], searcher.doc_types, key="f_types", placeholder=t["choose"],
-                       format_func=cards.type_name, on_change=choice_changed)
+                       format_func=cards.type_name, **changed)
         st.multiselect(t["docs"], sorted({*docs_offered(searcher), *ss.f_docs}), key="f_docs",
                        placeholder=t["choose"], format_func=lambda d: cards.doc_name(searcher, d, lang),
                        on_change=filters_changed)
-        st.toggle(t["undated"], key="f_undated", help=t["undated_help"], on_change=choice_changed)
+        st.toggle(t["undated"], key="f_undated", help=t["undated_help"], **changed)
         st.caption(t["filters_help"])
         st.number_input(t["n"], min_value=1, max_value=MAX_PASSAGES, step=1, key="ui_n")
         st.button(t["clear"], on_click=clear_history, key="clear", icon=":material/delete:")
@@ -231,21 +222,15 @@ def sidebar(searcher, t: dict[str, str], lang: str) -> None:
 
 
 def docs_offered(searcher) -> list[str]:
-    """The documents the Documenten filter offers: those the other filters let through (the chosen
-    types, dated within the chosen days, undated ones when they are included)."""
-    f = current_filters()
-    wanted = {x.lower() for x in f.doc_types}
-    out = []
-    for d, info in searcher.documents.items():
-        if wanted and (info.doc_type or "").lower() not in wanted:
-            continue
-        day = (info.date or "")[:10]
-        if (f.since or f.until) and not day and not f.include_undated:
-            continue
-        if day and ((f.since and day < f.since[: len(day)]) or (f.until and day[: len(f.until)] > f.until)):
-            continue
-        out.append(d)
-    return sorted(out)
+    """The documents the Documenten filter offers: those the other filters let through, as search
+    applies them (query.index_filter, IndexFilter.admits); by type alone while the dates are reversed."""
+    others = dataclasses.replace(current_filters(), doc_ids=())
+    try:
+        admitted = index_filter(searcher.documents, searcher.doc_types, others, [])
+    except QueryError:
+        admitted = index_filter(searcher.documents, searcher.doc_types,
+                                dataclasses.replace(others, since=None, until=None), [])
+    return sorted(d for d, info in searcher.documents.items() if admitted is None or admitted.admits(info))
 
 
 def answer_questions(searcher, prompt: str | None) -> None:
